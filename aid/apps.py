@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AidConfig(AppConfig):
+    name = "aid"
+    verbose_name = "Aid ledger"

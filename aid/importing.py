@@ -1,0 +1,130 @@
+"""Ledger CSV import (SPEC §4): every row checked first, then all written, or nothing.
+
+The admin's upload and `manage.py import_ledger` both call `import_ledger`; the rules are
+those of aid.rules and the writes those of aid.services, as for any other write.
+"""
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from aid import services
+from aid.lookups import BatchLookup
+from aid.models import Status
+from aid.rules import COLUMNS, REQUIRED_COLUMNS, CleanRecord, Problem, check_record
+
+# Pledges first, so deliveries and valuations further up the file find them written.
+WRITE_ORDER = {"pledge": 0, "valuation": 1, "delivery": 2}
+
+
+@dataclass
+class PlannedRow:
+    line: int
+    clean: CleanRecord
+    action: str = ""  # created, updated or unchanged
+
+
+@dataclass
+class ImportReport:
+    rows: list[PlannedRow] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def refs(self, action: str) -> list[str]:
+        return [row.clean.ref for row in self.rows if row.action == action]
+
+    @property
+    def warnings(self) -> list[str]:
+        return [f"line {row.line}: {w}" for row in self.rows for w in row.clean.warnings]
+
+    def summary(self) -> str:
+        verb = "" if self.written else "would be "
+        counts = ", ".join(f"{len(self.refs(a))} {verb}{a}" for a in ("created", "updated", "unchanged"))
+        return f"{len(self.rows)} rows: {counts}"
+
+
+def read_rows(data: bytes | str) -> tuple[list[tuple[int, dict]], list[str]]:
+    """Parse the CSV; returns (line number, row) pairs, or the problems with the file itself."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            return [], [f"line 1, column -: byte {error.start}: the file is not UTF-8 text"]
+    data = data.lstrip("\ufeff")
+    reader = csv.DictReader(io.StringIO(data, newline=""), restkey="__extra__")
+    header = reader.fieldnames or []
+    problems = [f"line 1, column {name}: {name!r}: unknown column" for name in header if name not in COLUMNS]
+    problems += [
+        f"line 1, column {name}: '': required column is missing" for name in REQUIRED_COLUMNS if name not in header
+    ]
+    if not header:
+        problems = ["line 1, column -: '': the file is empty: a header row is required"]
+    if problems:
+        return [], problems
+    rows = []
+    try:
+        for row in reader:
+            line = reader.line_num
+            if "__extra__" in row:
+                problems.append(f"line {line}, column -: {row['__extra__']!r}: more values than columns in the header")
+                continue
+            if not any((value or "").strip() for value in row.values()):
+                continue
+            rows.append((line, row))
+    except csv.Error as error:
+        problems.append(f"line {reader.line_num}, column -: '': malformed CSV ({error})")
+    return rows, problems
+
+
+def _check_all(rows: list[tuple[int, dict]]) -> tuple[list[PlannedRow], list[str]]:
+    lookup = BatchLookup([row for _, row in rows])
+    for _, row in rows:  # pledges in the file count as existing for the rows that name them
+        if (row.get("record") or "").strip().lower() == "pledge":
+            clean, _ = check_record({**row, "pledge_ref": ""}, lookup)
+            if clean:
+                lookup.add_pledge(clean)
+    planned, problems, first_line = [], [], {}
+    for line, row in rows:
+        clean, row_problems = check_record(row, lookup)
+        ref = (row.get("ref") or "").strip()
+        if ref in first_line:
+            row_problems.append(Problem("ref", ref, f"also on line {first_line[ref]}: a ref appears once per file"))
+        first_line.setdefault(ref, line)
+        problems += [p.at_line(line) for p in row_problems]
+        if clean and not row_problems:
+            planned.append(PlannedRow(line, clean))
+    return planned, problems
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def import_ledger(
+    data: bytes | str, *, status: str = Status.PUBLISHED, dry_run: bool = False, user=None
+) -> ImportReport:
+    rows, problems = read_rows(data)
+    report = ImportReport(problems=problems)
+    if problems:
+        return report
+    report.rows, report.problems = _check_all(rows)
+    if report.problems:
+        return report
+    ordered = sorted(report.rows, key=lambda r: (WRITE_ORDER[r.clean.record], r.line))
+    try:  # a dry run writes through the same code, then rolls back: its report is exact
+        with transaction.atomic():
+            for row in ordered:
+                result = services.save_record(row.clean, status=status, user=user, reason="ledger CSV import")
+                row.action = result.action
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        return report
+    report.written = True
+    return report

@@ -1,0 +1,29 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from aid.importing import import_ledger
+from aid.models import Status
+
+
+class Command(BaseCommand):
+    help = "Import a ledger CSV (SPEC §4): all rows or none; existing refs are updated."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+        parser.add_argument("--draft", action="store_true", help="import as drafts, not published")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        status = Status.DRAFT if options["draft"] else Status.PUBLISHED
+        report = import_ledger(path.read_bytes(), status=status, dry_run=options["dry_run"])
+        for warning in report.warnings:
+            self.stderr.write(f"warning: {warning}")
+        if not report.ok:
+            for problem in report.problems:
+                self.stderr.write(problem)
+            raise CommandError(f"{len(report.problems)} problem(s) in {path.name}: nothing was imported")
+        self.stdout.write(("dry run: " if options["dry_run"] else "") + report.summary())

@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from aid import totals
+
+
+class Command(BaseCommand):
+    help = "Recompute the pre-aggregated totals from the base tables (or only --verify them)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--verify", action="store_true", help="compare only; exit 1 on any difference")
+
+    def handle(self, *args, **options):
+        if options["verify"]:
+            problems = totals.differences()
+            for problem in problems[:50]:
+                self.stderr.write(problem)
+            if problems:
+                raise CommandError(f"{len(problems)} total(s) differ from the base tables")
+            self.stdout.write("totals match the base tables")
+            return
+        self.stdout.write(f"{totals.rebuild()} total rows rebuilt")

@@ -1,0 +1,267 @@
+"""The domain: who pledged what through which programme, and what was delivered.
+
+Amounts are stored as whole numbers of the currency's minor unit (`amount_minor`): a 64-bit
+integer is exact on SQLite and PostgreSQL alike, where SQLite's NUMERIC affinity would keep
+only 15 significant digits of a decimal. `amount` gives the Decimal back.
+"""
+
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import get_language
+from simple_history.models import HistoricalRecords
+
+from ledger.currencies import CURRENCY_CHOICES
+from ledger.money import Money, from_minor
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "draft"
+    PUBLISHED = "published", "published"
+
+
+class Qualifier(models.TextChoices):
+    EXACT = "exact", "exact"
+    AT_LEAST = "at_least", "at least"
+    APPROX = "approx", "approximately"
+
+
+class Kind(models.TextChoices):
+    PLEDGE = "pledge", "pledge"
+    DELIVERY = "delivery", "delivery"
+
+
+class Translated(models.Model):
+    """English and Dutch names, picked by the active language."""
+
+    name_en = models.CharField(max_length=200)
+    name_nl = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "en").startswith("nl") and self.name_nl:
+            return self.name_nl
+        return self.name_en
+
+
+class Donor(Translated):
+    code = models.CharField(max_length=2, unique=True, help_text="ISO 3166-1 alpha-2, or EU")
+    eu_member = models.BooleanField(default=False)
+    nato_member = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name_en} ({self.code})"
+
+
+class Programme(Translated):
+    code = models.CharField(max_length=20, unique=True)
+    description_en = models.TextField(blank=True)
+    description_nl = models.TextField(blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self):
+        return self.code
+
+
+class Source(models.Model):
+    url = models.URLField(max_length=1000, unique=True)
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["url"]
+
+    def __str__(self):
+        return self.title or self.url
+
+
+class MoneyFields(models.Model):
+    """An amount as announced: minor units + currency; both empty when undisclosed."""
+
+    amount_minor = models.BigIntegerField(null=True, blank=True)
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, blank=True)
+    amount_qualifier = models.CharField(max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def amount(self) -> Decimal | None:
+        if self.amount_minor is None:
+            return None
+        return from_minor(self.amount_minor, self.currency)
+
+    @property
+    def money(self) -> Money | None:
+        amount = self.amount
+        return None if amount is None else Money(amount, self.currency)
+
+    @property
+    def undisclosed(self) -> bool:
+        return self.amount_minor is None
+
+
+class Package(MoneyFields):
+    """A package inside a programme (PURL-2, say), funded by one donor or several jointly.
+
+    Its announced total is the package's own figure, shown beside the donors' shares and
+    never added to them.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="packages")
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=300, blank=True)
+    date = models.DateField(null=True, blank=True)
+    donors = models.ManyToManyField(Donor, blank=True, related_name="packages")
+    source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
+    history = HistoricalRecords(m2m_fields=["donors"])
+
+    class Meta:
+        ordering = ["programme__code", "date", "code"]
+        constraints = [models.UniqueConstraint(fields=["programme", "code"], name="package_code_per_programme")]
+
+    def __str__(self):
+        return self.code
+
+
+class LedgerRecord(MoneyFields):
+    ref = models.CharField(max_length=100, unique=True)
+    donor = models.ForeignKey(Donor, on_delete=models.PROTECT)
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT)
+    package = models.ForeignKey(Package, null=True, blank=True, on_delete=models.PROTECT)
+    date = models.DateField()
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    sources = models.ManyToManyField(Source)
+    version = models.PositiveIntegerField(default=1, help_text="raised on every save; guards concurrent edits")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-date", "ref"]
+
+    def __str__(self):
+        return self.ref
+
+
+class Pledge(LedgerRecord):
+    # Published deliveries linked to this pledge, converted into the pledge's currency at each
+    # delivery's date and rounded per (currency, day) part; kept by aid.services in the same transaction.
+    delivered_minor = models.BigIntegerField(default=0)
+    deliveries_count = models.PositiveIntegerField(default=0)
+    undisclosed_deliveries = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords(m2m_fields=["sources"])
+
+    class Meta(LedgerRecord.Meta):
+        indexes = [
+            models.Index(fields=["status", "date"], name="pledge_status_date"),
+            models.Index(fields=["donor", "date"], name="pledge_donor_date"),
+        ]
+
+    @property
+    def delivered(self) -> Decimal | None:
+        if self.amount_minor is None and not self.deliveries_count:
+            return None
+        if not self.currency:
+            return None
+        return from_minor(self.delivered_minor, self.currency)
+
+    @property
+    def delivered_share(self) -> Decimal | None:
+        """Delivered ÷ pledged, to four decimals; unknown when the pledged amount is."""
+        if not self.amount_minor:
+            return None
+        return (Decimal(self.delivered_minor) / Decimal(self.amount_minor)).quantize(Decimal("0.0001"))
+
+
+class Delivery(LedgerRecord):
+    pledge = models.ForeignKey(Pledge, null=True, blank=True, on_delete=models.PROTECT, related_name="deliveries")
+    history = HistoricalRecords(m2m_fields=["sources"])
+
+    class Meta(LedgerRecord.Meta):
+        verbose_name_plural = "deliveries"
+        indexes = [
+            models.Index(fields=["status", "date"], name="delivery_status_date"),
+            models.Index(fields=["donor", "date"], name="delivery_donor_date"),
+        ]
+
+
+class Valuation(MoneyFields):
+    """Another source's figure for a pledge (the same package reported in USD, say).
+
+    Kept beside the pledge with its own source; never added to any total.
+    """
+
+    ref = models.CharField(max_length=100, unique=True)
+    pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="valuations")
+    date = models.DateField()
+    description = models.TextField(blank=True)
+    sources = models.ManyToManyField(Source)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=["sources"])
+
+    class Meta:
+        ordering = ["pledge__ref", "date", "ref"]
+
+    def __str__(self):
+        return self.ref
+
+
+class ReferenceFigure(MoneyFields, Translated):
+    """A figure to compare the ledger with, not part of it (Ukraine's stated monthly need)."""
+
+    code = models.CharField(max_length=60, unique=True)
+    programme = models.ForeignKey(Programme, null=True, blank=True, on_delete=models.PROTECT)
+    period = models.CharField(max_length=10, choices=[("month", "month"), ("year", "year")])
+    date = models.DateField()
+    source = models.ForeignKey(Source, on_delete=models.PROTECT)
+
+    def __str__(self):
+        return self.code
+
+
+class LedgerTotal(models.Model):
+    """Exact pre-aggregated sums of the ledger, one row per combination of the keys below.
+
+    Written only by aid.totals in the same transaction as the record it counts, so reads that
+    total millions of records touch thousands of rows; `rebuild_totals --verify` checks it
+    against the base tables.
+    """
+
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    donor = models.CharField(max_length=2)
+    programme = models.CharField(max_length=20)
+    package = models.CharField(max_length=40, blank=True)  # '' for no package
+    currency = models.CharField(max_length=3, blank=True)  # '' for undisclosed amounts
+    day = models.DateField()
+    amount_minor = models.BigIntegerField(default=0)
+    records = models.PositiveIntegerField(default=0)
+    undisclosed = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "status", "donor", "programme", "package", "currency", "day"],
+                name="one_total_per_key",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "kind", "day"], name="total_status_kind_day")]
+
+    def __str__(self):
+        return f"{self.kind} {self.status} {self.donor}/{self.programme}/{self.package} {self.currency} {self.day}"

@@ -1,0 +1,235 @@
+"""The rules every write obeys, whether it comes from the admin, an import or the API.
+
+`check_record` turns raw values (strings from a CSV, or form data) into a `CleanRecord`, or
+into a list of `Problem`s naming the column, the value and the reason. It asks the database
+nothing itself: a `Lookup` answers what it needs, so an import of 100,000 rows checks them
+all against a few preloaded dictionaries.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Protocol
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from aid.models import Qualifier
+from ledger.currencies import is_currency, minor_units
+from ledger.money import TooManyDecimals, parse_decimal, to_minor
+
+RECORD_KINDS = ("pledge", "delivery", "valuation")
+COLUMNS = (
+    "record", "ref", "donor", "programme", "package", "pledge_ref", "date", "amount",
+    "currency", "amount_qualifier", "description", "source_url", "source_title",
+)  # fmt: skip
+REQUIRED_COLUMNS = ("record", "ref", "donor", "programme", "date", "source_url")
+REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
+PACKAGE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+# 10^16 major units: far above any aid budget, and sums of such amounts stay inside 64 bits.
+LARGEST_AMOUNT = Decimal(10) ** 16
+_url = URLValidator(schemes=["http", "https"])
+
+
+@dataclass(frozen=True)
+class Problem:
+    column: str
+    value: str
+    reason: str
+
+    def at_line(self, line: int) -> str:
+        return f"line {line}, column {self.column}: {self.value!r}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class PledgeFacts:
+    """What a delivery or valuation needs to know about the pledge it refers to."""
+
+    donor: str
+    programme: str
+    date: date
+
+
+class Lookup(Protocol):
+    def donor_exists(self, code: str) -> bool: ...
+    def kind_of_ref(self, ref: str) -> str | None: ...
+    def pledge(self, ref: str) -> PledgeFacts | None: ...
+
+
+@dataclass
+class CleanRecord:
+    record: str
+    ref: str
+    donor: str
+    programme: str
+    package: str
+    pledge_ref: str
+    date: date
+    amount_minor: int | None
+    currency: str
+    amount_qualifier: str
+    description: str
+    source_url: str
+    source_title: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def _text(raw: dict, column: str) -> str:
+    value = raw.get(column)
+    return "" if value is None else str(value).strip()
+
+
+def _check_date(text: str, problems: list[Problem], today: date) -> date | None:
+    if not text:
+        problems.append(Problem("date", text, "a date is required (YYYY-MM-DD)"))
+        return None
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        problems.append(Problem("date", text, "not a date: write it as YYYY-MM-DD"))
+        return None
+    if day > today:
+        problems.append(Problem("date", text, f"is in the future (today is {today.isoformat()})"))
+        return None
+    return day
+
+
+def _check_amount(amount_text: str, currency: str, problems: list[Problem]) -> int | None:
+    if currency and not is_currency(currency):
+        problems.append(Problem("currency", currency, "unknown currency: use an ISO 4217 code such as EUR or USD"))
+    if not amount_text:
+        if currency:
+            problems.append(
+                Problem("currency", currency, "a currency without an amount: leave both empty when undisclosed")
+            )
+        return None
+    try:
+        value = parse_decimal(amount_text)
+    except InvalidOperation:
+        problems.append(
+            Problem("amount", amount_text, "not a number: digits with '.' for decimals, no spaces or commas")
+        )
+        return None
+    if value < 0:
+        problems.append(Problem("amount", amount_text, "an amount cannot be negative"))
+        return None
+    if value >= LARGEST_AMOUNT:
+        problems.append(Problem("amount", amount_text, "too large for the ledger (at most 16 digits before the point)"))
+        return None
+    if not currency:
+        problems.append(Problem("currency", currency, "an amount needs its currency"))
+        return None
+    if not is_currency(currency):
+        return None
+    try:
+        return to_minor(value, currency)
+    except TooManyDecimals:
+        units = minor_units(currency)
+        problems.append(
+            Problem(
+                "amount", amount_text, f"{currency} amounts have at most {units} decimal{'s' if units != 1 else ''}"
+            )
+        )
+        return None
+
+
+def _check_identity(raw: dict, problems: list[Problem], lookup: Lookup) -> tuple[str, str, str, str, str]:
+    record = _text(raw, "record").lower()
+    if record not in RECORD_KINDS:
+        problems.append(Problem("record", _text(raw, "record"), "must be pledge, delivery or valuation"))
+    ref = _text(raw, "ref")
+    if not ref:
+        problems.append(Problem("ref", ref, "a ref is required"))
+    elif not REF_PATTERN.match(ref):
+        problems.append(Problem("ref", ref, "letters, digits, '.', '_' and '-' only, at most 100"))
+    else:
+        existing = lookup.kind_of_ref(ref)
+        if existing and record in RECORD_KINDS and existing != record:
+            problems.append(Problem("ref", ref, f"already used by a {existing}"))
+    donor = _text(raw, "donor").upper()
+    if not donor:
+        problems.append(Problem("donor", donor, "a donor code is required"))
+    elif not lookup.donor_exists(donor):
+        problems.append(Problem("donor", _text(raw, "donor"), "unknown donor code: add the donor in the admin first"))
+    programme = _text(raw, "programme").upper()
+    if not programme:
+        problems.append(Problem("programme", programme, "a programme code is required"))
+    elif not CODE_PATTERN.match(programme):
+        problems.append(
+            Problem("programme", _text(raw, "programme"), "use a short code: A-Z, 0-9, '_' or '-', at most 20")
+        )
+    package = _text(raw, "package")
+    if package and not PACKAGE_PATTERN.match(package):
+        problems.append(Problem("package", package, "use a short code: letters, digits, '.', '_' or '-', at most 40"))
+    return record, ref, donor, programme, package
+
+
+def _check_link(
+    record: str,
+    raw: dict,
+    donor: str,
+    programme: str,
+    day: date | None,
+    problems: list[Problem],
+    warnings: list[str],
+    lookup: Lookup,
+) -> str:
+    pledge_ref = _text(raw, "pledge_ref")
+    if record == "pledge" and pledge_ref:
+        problems.append(Problem("pledge_ref", pledge_ref, "a pledge does not refer to another pledge"))
+    if record == "valuation" and not pledge_ref:
+        problems.append(Problem("pledge_ref", pledge_ref, "a valuation names the pledge it values"))
+    if record not in ("delivery", "valuation") or not pledge_ref:
+        return pledge_ref
+    pledge = lookup.pledge(pledge_ref)
+    if pledge is None:
+        problems.append(Problem("pledge_ref", pledge_ref, "no pledge with this ref"))
+        return pledge_ref
+    if pledge.donor != donor:
+        problems.append(Problem("donor", donor, f"differs from the donor of pledge {pledge_ref} ({pledge.donor})"))
+    if pledge.programme != programme:
+        problems.append(
+            Problem("programme", programme, f"differs from the programme of pledge {pledge_ref} ({pledge.programme})")
+        )
+    if record == "delivery" and day and day < pledge.date:
+        warnings.append(
+            f"delivered on {day.isoformat()}, before pledge {pledge_ref} was announced ({pledge.date.isoformat()})"
+        )
+    return pledge_ref
+
+
+def check_record(raw: dict, lookup: Lookup, *, today: date | None = None) -> tuple[CleanRecord | None, list[Problem]]:
+    """Check one record; returns (clean record, []) or (None, problems)."""
+    today = today or date.today()
+    problems: list[Problem] = []
+    warnings: list[str] = []
+    record, ref, donor, programme, package = _check_identity(raw, problems, lookup)
+    day = _check_date(_text(raw, "date"), problems, today)
+    currency = _text(raw, "currency").upper()
+    amount_minor = _check_amount(_text(raw, "amount"), currency, problems)
+    if record == "valuation" and not _text(raw, "amount"):
+        problems.append(Problem("amount", "", "a valuation is a reported figure: it needs an amount"))
+    qualifier = _text(raw, "amount_qualifier") or Qualifier.EXACT
+    if qualifier not in Qualifier.values:
+        problems.append(Problem("amount_qualifier", qualifier, "must be exact, at_least or approx"))
+    pledge_ref = _check_link(record, raw, donor, programme, day, problems, warnings, lookup)
+    source_url = _text(raw, "source_url")
+    try:
+        _url(source_url)
+    except ValidationError:
+        reason = "a source is required: the http(s) URL of a public page" if not source_url else "not an http(s) URL"
+        problems.append(Problem("source_url", source_url, reason))
+    if len(_text(raw, "source_title")) > 500:
+        problems.append(Problem("source_title", _text(raw, "source_title")[:40] + "…", "longer than 500 characters"))
+    if problems:
+        return None, problems
+    clean = CleanRecord(
+        record=record, ref=ref, donor=donor, programme=programme, package=package,
+        pledge_ref=pledge_ref, date=day, amount_minor=amount_minor,
+        currency=currency if amount_minor is not None else "", amount_qualifier=qualifier,
+        description=_text(raw, "description"), source_url=source_url,
+        source_title=_text(raw, "source_title"), warnings=warnings,
+    )  # fmt: skip
+    return clean, []

@@ -1,0 +1,203 @@
+"""The one way in for every write to the ledger: admin, import and API all call these.
+
+Each function runs in one transaction: the record, its sources, the pre-aggregated totals,
+the pledge's delivered figure and the history entry change together or not at all.
+"""
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Sum
+
+from aid import totals
+from aid.models import Delivery, Donor, Package, Pledge, Programme, Source, Status, Valuation
+from aid.rules import CleanRecord
+from ledger.conversion import convert
+from ledger.money import Money, from_minor, to_minor
+from ledger.rates import MissingRate, RateBook
+
+MODELS = {"pledge": Pledge, "delivery": Delivery, "valuation": Valuation}
+
+
+class StaleEdit(ValidationError):
+    """Someone else saved the record since this edit began."""
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    record: object
+    action: str  # created, updated or unchanged
+    warnings: tuple[str, ...] = ()
+
+
+def _programme(code: str) -> Programme:
+    programme, _ = Programme.objects.get_or_create(code=code, defaults={"name_en": code})
+    return programme
+
+
+def _package(programme: Programme, code: str) -> Package | None:
+    if not code:
+        return None
+    package, _ = Package.objects.get_or_create(programme=programme, code=code, defaults={"name": code})
+    return package
+
+
+def _source(url: str, title: str) -> Source:
+    source, created = Source.objects.get_or_create(url=url, defaults={"title": title})
+    if not created and title and not source.title:
+        source.title = title
+        source.save(update_fields=["title"])
+    return source
+
+
+def _wanted_values(clean: CleanRecord, status: str) -> dict:
+    programme = _programme(clean.programme)
+    values = {
+        "date": clean.date,
+        "amount_minor": clean.amount_minor,
+        "currency": clean.currency,
+        "amount_qualifier": clean.amount_qualifier,
+        "description": clean.description,
+    }
+    if clean.record == "valuation":
+        values["pledge"] = Pledge.objects.get(ref=clean.pledge_ref)
+        return values
+    values.update(
+        donor=Donor.objects.get(code=clean.donor),
+        programme=programme,
+        package=_package(programme, clean.package),
+        status=status,
+    )
+    if clean.record == "delivery":
+        values["pledge"] = Pledge.objects.get(ref=clean.pledge_ref) if clean.pledge_ref else None
+    return values
+
+
+def _differs(record, values: dict, source_url: str) -> bool:
+    if any(getattr(record, name) != value for name, value in values.items()):
+        return True
+    return not record.sources.filter(url=source_url).exists()
+
+
+def _contribution(kind: str, record) -> totals.Contribution | None:
+    if record is None or kind == "valuation":
+        return None
+    return totals.Contribution.of(kind, record)
+
+
+@transaction.atomic
+def save_record(
+    clean: CleanRecord,
+    *,
+    status: str = Status.PUBLISHED,
+    user=None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> SaveResult:
+    """Create or update the record named by `clean.ref` (already checked by aid.rules)."""
+    model = MODELS[clean.record]
+    record = model.objects.select_for_update().filter(ref=clean.ref).first()
+    if record is not None and expected_version is not None and record.version != expected_version:
+        raise StaleEdit(
+            f"{clean.ref} was changed by someone else (now version {record.version}); reload it and edit again"
+        )
+    values = _wanted_values(clean, status)
+    if record is not None and not _differs(record, values, clean.source_url):
+        return SaveResult(record, "unchanged", tuple(clean.warnings))
+    old = _contribution(clean.record, record)
+    old_pledge_id = getattr(record, "pledge_id", None)
+    action = "updated" if record is not None else "created"
+    if record is None:
+        record = model(ref=clean.ref)
+    else:
+        record.version += 1
+    for name, value in values.items():
+        setattr(record, name, value)
+    record._change_reason = reason or f"{action} via {clean.record} write"
+    record._history_user = user
+    record.full_clean(exclude=["sources"], validate_unique=False, validate_constraints=False)
+    record.save()
+    record.sources.add(_source(clean.source_url, clean.source_title))
+    totals.move(old, _contribution(clean.record, record))
+    _after_write(clean.record, record, old_pledge_id)
+    return SaveResult(record, action, tuple(clean.warnings))
+
+
+def _after_write(kind: str, record, old_pledge_id: int | None) -> None:
+    if kind == "pledge":
+        refresh_progress(record)
+    elif kind == "delivery":
+        for pledge_id in {old_pledge_id, record.pledge_id} - {None}:
+            refresh_progress(Pledge.objects.get(pk=pledge_id))
+
+
+@transaction.atomic
+def set_status(record, status: str, *, user=None, reason: str = "") -> bool:
+    """Publish or unpublish a pledge or delivery; returns whether anything changed."""
+    kind = "pledge" if isinstance(record, Pledge) else "delivery"
+    record = type(record).objects.select_for_update().get(pk=record.pk)
+    if record.status == status:
+        return False
+    old = _contribution(kind, record)
+    record.status = status
+    record.version += 1
+    record._change_reason = reason or f"set {status}"
+    record._history_user = user
+    record.save()
+    totals.move(old, _contribution(kind, record))
+    _after_write(kind, record, None)
+    return True
+
+
+@transaction.atomic
+def delete_record(record, *, user=None, reason: str = "") -> None:
+    kind = {Pledge: "pledge", Delivery: "delivery", Valuation: "valuation"}[type(record)]
+    if kind == "pledge" and record.deliveries.exists():
+        raise ValidationError(f"{record.ref} has deliveries: unlink or delete them first")
+    old = _contribution(kind, record)
+    pledge_id = getattr(record, "pledge_id", None)
+    record._change_reason = reason or "deleted"
+    record._history_user = user
+    record.delete()
+    totals.move(old, None)
+    if kind == "delivery" and pledge_id:
+        refresh_progress(Pledge.objects.get(pk=pledge_id))
+
+
+def refresh_progress(pledge: Pledge) -> None:
+    """Recompute what has been delivered against `pledge`, in the pledge's own currency.
+
+    Deliveries in another currency are converted at their own date's rate, each part rounded
+    half up, so the figure is the sum of the parts shown beside it.
+    """
+    groups = list(
+        pledge.deliveries.filter(status=Status.PUBLISHED)
+        .values("currency", "date")
+        .annotate(total=Sum("amount_minor"), n=Count("id"))
+        .order_by()
+    )
+    delivered = 0
+    undisclosed = sum(g["n"] for g in groups if not g["currency"])
+    priced = [g for g in groups if g["currency"]]
+    if pledge.currency and priced:
+        book = RateBook.for_days(
+            {g["currency"] for g in priced} | {pledge.currency},
+            min(g["date"] for g in priced),
+            max(g["date"] for g in priced),
+        )
+        for group in priced:
+            money = Money(from_minor(int(group["total"]), group["currency"]), group["currency"])
+            try:
+                converted = convert(money, to=pledge.currency, on=group["date"], book=book)
+            except MissingRate as missing:
+                raise ValidationError({"currency": str(missing)}) from None
+            delivered += to_minor(converted.result.amount, pledge.currency)
+    Pledge.objects.filter(pk=pledge.pk).update(
+        delivered_minor=delivered,
+        deliveries_count=sum(g["n"] for g in groups),
+        undisclosed_deliveries=undisclosed,
+    )
+    pledge.delivered_minor = delivered
+    pledge.deliveries_count = sum(g["n"] for g in groups)
+    pledge.undisclosed_deliveries = undisclosed

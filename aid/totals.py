@@ -1,0 +1,125 @@
+"""Keeping `LedgerTotal` exact: every write adds or removes its record's contribution.
+
+Called only from aid.services, inside the write's transaction. `rebuild` recomputes the
+table from the base tables; `differences` compares the two without changing anything.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
+
+from aid.models import Delivery, LedgerTotal, Pledge
+
+KEY_FIELDS = ("kind", "status", "donor", "programme", "package", "currency", "day")
+
+
+@dataclass(frozen=True)
+class Contribution:
+    kind: str
+    status: str
+    donor: str
+    programme: str
+    package: str
+    currency: str
+    day: date
+    amount_minor: int | None
+
+    @classmethod
+    def of(cls, kind: str, record) -> "Contribution":
+        return cls(
+            kind=kind,
+            status=record.status,
+            donor=record.donor.code,
+            programme=record.programme.code,
+            package=record.package.code if record.package_id else "",
+            currency=record.currency if record.amount_minor is not None else "",
+            day=record.date,
+            amount_minor=record.amount_minor,
+        )
+
+    def key(self) -> dict:
+        return {name: getattr(self, name) for name in KEY_FIELDS}
+
+
+def count(contribution: Contribution, sign: int) -> None:
+    """Add (sign=+1) or remove (sign=-1) one record from its total row."""
+    amount = (contribution.amount_minor or 0) * sign
+    undisclosed = sign if contribution.amount_minor is None else 0
+    rows = LedgerTotal.objects.filter(**contribution.key())
+    changed = rows.update(
+        amount_minor=F("amount_minor") + amount,
+        records=F("records") + sign,
+        undisclosed=F("undisclosed") + undisclosed,
+    )
+    if changed:
+        if sign < 0:
+            rows.filter(records=0).delete()
+        return
+    if sign < 0:
+        raise LookupError(f"no total holds {contribution}: run rebuild_totals")
+    try:
+        with transaction.atomic():
+            LedgerTotal.objects.create(**contribution.key(), amount_minor=amount, records=1, undisclosed=undisclosed)
+    except IntegrityError:  # another transaction created the row first
+        count(contribution, sign)
+
+
+def move(old: Contribution | None, new: Contribution | None) -> None:
+    if old == new:
+        return
+    if old is not None:
+        count(old, -1)
+    if new is not None:
+        count(new, +1)
+
+
+def _computed_rows():
+    for kind, model in (("pledge", Pledge), ("delivery", Delivery)):
+        rows = (
+            model.objects.values(
+                "status",
+                donor_code=F("donor__code"),
+                programme_code=F("programme__code"),
+                package_code=Coalesce(F("package__code"), Value("")),
+                currency_code=F("currency"),
+                day=F("date"),
+            )
+            .annotate(
+                amount=Coalesce(Sum("amount_minor"), 0),
+                n=Count("id"),
+                undisclosed_n=Count("id", filter=Q(amount_minor__isnull=True)),
+            )
+            .order_by()
+        )
+        for row in rows:
+            yield LedgerTotal(
+                kind=kind, status=row["status"], donor=row["donor_code"], programme=row["programme_code"],
+                package=row["package_code"], currency=row["currency_code"] if row["undisclosed_n"] < row["n"] else "",
+                day=row["day"], amount_minor=int(row["amount"]), records=row["n"], undisclosed=row["undisclosed_n"],
+            )  # fmt: skip
+
+
+def _as_map(rows) -> dict[tuple, tuple[int, int, int]]:
+    return {tuple(getattr(r, f) for f in KEY_FIELDS): (int(r.amount_minor), r.records, r.undisclosed) for r in rows}
+
+
+def differences() -> list[str]:
+    """Every key where the stored totals and the base tables disagree (empty when exact)."""
+    stored = _as_map(LedgerTotal.objects.iterator(chunk_size=5000))
+    computed = _as_map(_computed_rows())
+    problems = []
+    for key in sorted(set(stored) | set(computed), key=str):
+        if stored.get(key) != computed.get(key):
+            problems.append(f"{key}: stored {stored.get(key)}, base tables {computed.get(key)}")
+    return problems
+
+
+@transaction.atomic
+def rebuild() -> int:
+    LedgerTotal.objects.all().delete()
+    rows = list(_computed_rows())
+    LedgerTotal.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)

@@ -1,0 +1,33 @@
+from django.core.validators import MinValueValidator
+from django.db import models
+
+from ledger.currencies import CURRENCY_CHOICES
+
+ECB_SOURCE = "ECB euro foreign exchange reference rates"
+
+
+class ExchangeRate(models.Model):
+    """1 EUR = `rate` units of `currency`, as published for `day` by `source`.
+
+    Rates keep at most 15 significant digits, which SQLite's NUMERIC storage round-trips
+    exactly; ECB rates carry at most 6.
+    """
+
+    currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES)
+    day = models.DateField()
+    rate = models.DecimalField(max_digits=15, decimal_places=6, validators=[MinValueValidator(0.000001)])
+    source = models.CharField(max_length=200, default=ECB_SOURCE)
+    source_url = models.URLField(blank=True)
+    entered_by = models.CharField(max_length=150, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "day"], name="one_rate_per_currency_day"),
+            models.CheckConstraint(condition=models.Q(rate__gt=0), name="rate_positive"),
+        ]
+        indexes = [models.Index(fields=["currency", "-day"], name="rate_latest_first")]
+        ordering = ["-day", "currency"]
+
+    def __str__(self):
+        return f"1 EUR = {self.rate} {self.currency} on {self.day}"

@@ -1,0 +1,119 @@
+"""Which rate applies on a day (SPEC §5): that day's publication, else the latest earlier one.
+
+A `RateBook` holds the rates a computation needs, fetched in a fixed number of queries, and
+answers `quote(currency, day)` from memory. Every conversion in the project goes through it.
+"""
+
+import bisect
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Max, Q
+
+from ledger.currencies import BASE_CURRENCY, get_currency
+from ledger.models import ExchangeRate
+
+STALE_AFTER = timedelta(days=7)
+# Rates fetched before the first wanted day, so a holiday gap finds its earlier publication.
+LOOKBACK = timedelta(days=31)
+BASE_SOURCE = "EUR is the ECB's base currency"
+
+
+class MissingRate(LookupError):
+    def __init__(self, currency: str, day: date | None):
+        self.currency = currency
+        self.day = day
+        when = f"on or before {day.isoformat()}" if day else "at all"
+        super().__init__(f"no exchange rate for {currency} {when}")
+
+
+@dataclass(frozen=True)
+class RateQuote:
+    currency: str
+    rate: Decimal
+    rate_date: date
+    wanted: date
+    source: str
+
+    @property
+    def stale(self) -> bool:
+        return self.wanted - self.rate_date > STALE_AFTER
+
+    def as_dict(self) -> dict:
+        return {
+            "currency": self.currency,
+            "rate_date": self.rate_date.isoformat(),
+            "rate": str(self.rate),
+            "stale": self.stale,
+            "source": self.source,
+        }
+
+
+class RateBook:
+    def __init__(self, rows):
+        self._days: dict[str, list[date]] = {}
+        self._rates: dict[str, list[tuple[Decimal, str]]] = {}
+        for currency, day, rate, source in sorted(rows, key=lambda r: (r[0], r[1])):
+            self._days.setdefault(currency, []).append(day)
+            self._rates.setdefault(currency, []).append((rate, source))
+
+    @classmethod
+    def for_days(cls, currencies, first: date, last: date) -> "RateBook":
+        """Rates able to answer any day in [first, last]: two queries whatever the span."""
+        wanted = sorted({c for c in currencies if c != BASE_CURRENCY})
+        for code in wanted:
+            get_currency(code)
+        if not wanted:
+            return cls([])
+        window_start = first - LOOKBACK
+        before_window = (
+            ExchangeRate.objects.filter(currency__in=wanted, day__lt=window_start)
+            .values("currency")
+            .annotate(last=Max("day"))
+        )
+        earlier = Q()
+        for row in before_window:
+            earlier |= Q(currency=row["currency"], day=row["last"])
+        in_window = Q(currency__in=wanted, day__gte=window_start, day__lte=last)
+        rows = ExchangeRate.objects.filter(in_window | earlier).values_list("currency", "day", "rate", "source")
+        return cls(rows)
+
+    @classmethod
+    def latest(cls, currencies) -> "RateBook":
+        """Each currency's newest rate held."""
+        wanted = sorted({c for c in currencies if c != BASE_CURRENCY})
+        newest = ExchangeRate.objects.filter(currency__in=wanted).values("currency").annotate(last=Max("day"))
+        pick = Q(pk__in=[])
+        for row in newest:
+            pick |= Q(currency=row["currency"], day=row["last"])
+        rows = ExchangeRate.objects.filter(pick).values_list("currency", "day", "rate", "source")
+        return cls(rows)
+
+    def newest_day(self, currency: str) -> date | None:
+        days = self._days.get(currency)
+        return days[-1] if days else None
+
+    def quote(self, currency: str, day: date) -> RateQuote:
+        if currency == BASE_CURRENCY:
+            return RateQuote(BASE_CURRENCY, Decimal(1), day, day, BASE_SOURCE)
+        days = self._days.get(currency, [])
+        index = bisect.bisect_right(days, day) - 1
+        if index < 0:
+            raise MissingRate(currency, day)
+        rate, source = self._rates[currency][index]
+        return RateQuote(currency, rate, days[index], day, source)
+
+    def latest_quote(self, currency: str) -> RateQuote:
+        if currency == BASE_CURRENCY:
+            today = date.today()
+            return RateQuote(BASE_CURRENCY, Decimal(1), today, today, BASE_SOURCE)
+        day = self.newest_day(currency)
+        if day is None:
+            raise MissingRate(currency, None)
+        return self.quote(currency, day)
+
+
+def rate_on(currency: str, day: date) -> RateQuote:
+    """The rate for one currency and day (a convenience over RateBook, same rule)."""
+    return RateBook.for_days([currency], day, day).quote(currency, day)
