@@ -1,0 +1,107 @@
+"""Reading the public query parameters (SPEC §6) shared by the API and the charts.
+
+A bad value raises `ParamError` naming the parameter and the reason; the API answers it with
+a 400 JSON body, the charts with a 400 page. Both then ask `aid.summary` the same question.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from aid.models import Donor, Package, Programme
+from aid.summary import GROUP_BY, LedgerFilter, Rates
+from ledger.currencies import is_currency
+
+CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+
+
+class ParamError(ValueError):
+    def __init__(self, param: str, reason: str):
+        self.param = param
+        self.reason = reason
+        super().__init__(f"{param}: {reason}")
+
+
+@dataclass(frozen=True)
+class SummaryParams:
+    ledger_filter: LedgerFilter
+    currency: str
+    rates: Rates
+    group_by: str
+
+
+def _one(query, name: str) -> str:
+    values = query.getlist(name) if hasattr(query, "getlist") else [query.get(name)]
+    values = [v for v in values if v not in (None, "")]
+    if len(values) > 1:
+        raise ParamError(name, "give it once (use commas for several values)")
+    return values[0].strip() if values else ""
+
+
+def _codes(query, name: str, model, *, upper: bool = False) -> tuple[str, ...]:
+    """Comma-separated codes, each of which must exist (a typo is an error, not an empty result)."""
+    text = _one(query, name).upper() if upper else _one(query, name)
+    if not text:
+        return ()
+    codes = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    bad = [c for c in codes if not CODE.match(c)]
+    if bad or not codes:
+        raise ParamError(name, f"{(bad or [text])[0]!r} is not a code")
+    unknown = sorted(set(codes) - set(model.objects.filter(code__in=codes).values_list("code", flat=True)))
+    if unknown:
+        raise ParamError(name, f"unknown code {', '.join(unknown)}")
+    return codes
+
+
+def parse_day(text: str, param: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ParamError(param, f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _currency(text: str, param: str) -> str:
+    code = text.upper()
+    if not is_currency(code):
+        raise ParamError(param, f"{text!r} is not an ISO 4217 currency code")
+    return code
+
+
+def ledger_filter(query, *, status: str = "published") -> LedgerFilter:
+    date_from = parse_day(_one(query, "date_from"), "date_from") if _one(query, "date_from") else None
+    date_to = parse_day(_one(query, "date_to"), "date_to") if _one(query, "date_to") else None
+    if date_from and date_to and date_from > date_to:
+        raise ParamError("date_to", "is before date_from")
+    original = _one(query, "original_currency")
+    return LedgerFilter(
+        donors=_codes(query, "donor", Donor, upper=True),
+        programmes=_codes(query, "programme", Programme, upper=True),
+        packages=_codes(query, "package", Package),
+        date_from=date_from,
+        date_to=date_to,
+        original_currencies=tuple(_currency(c.strip(), "original_currency") for c in original.split(",") if c.strip()),
+        status=status,
+    )
+
+
+def currency(query, default: str = "EUR") -> str:
+    text = _one(query, "currency")
+    return _currency(text, "currency") if text else default
+
+
+def rates(query) -> Rates:
+    text = _one(query, "rates") or "transaction"
+    if text in ("transaction", "latest"):
+        return Rates(text)
+    return Rates("day", parse_day(text, "rates"))
+
+
+def group_by(query) -> str:
+    text = _one(query, "group_by") or "donor"
+    if text not in GROUP_BY:
+        raise ParamError("group_by", f"{text!r} is not one of {', '.join(GROUP_BY)}")
+    return text
+
+
+def summary_params(query) -> SummaryParams:
+    return SummaryParams(ledger_filter(query), currency(query), rates(query), group_by(query))
