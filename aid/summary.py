@@ -14,6 +14,7 @@ from decimal import Decimal, localcontext
 from django.db.models import F, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
 
+from aid import summary_sql as in_sql
 from aid.models import Donor, LedgerTotal, Package, Programme, Status
 from ledger.conversion import PRECISION, exact_cross
 from ledger.money import from_minor, quantum, round_money
@@ -110,6 +111,8 @@ def _key_value(group_by: str, raw):
         return f"{raw.year:04d}-{raw.month:02d}"
     if group_by == "package":
         return raw or None
+    if group_by == "year":
+        return int(raw)  # PostgreSQL's EXTRACT gives a numeric
     return raw
 
 
@@ -159,6 +162,18 @@ def summarize(
     ledger_filter: LedgerFilter = LedgerFilter(),
 ) -> Summary:
     """Raises ledger.rates.MissingRate when an amount has no rate on or before its day."""
+    if rates.mode == "transaction":
+        converted = in_sql.transaction_parts(_rows(group_by, ledger_filter, by_day=True), currency)
+        if converted is not None:
+            exact, counts, used = converted
+            exact = {(_key_value(group_by, k), kind, c): v for (k, kind, c), v in exact.items()}
+            counts = {(_key_value(group_by, k), kind): v for (k, kind), v in counts.items()}
+            return _assemble(group_by, currency, rates, exact, counts, used)
+    return _summarize_in_python(group_by, currency, rates, ledger_filter)
+
+
+def _summarize_in_python(group_by, currency, rates, ledger_filter) -> Summary:
+    """Every database: fetch the grouped sums, convert each exactly with a RateBook."""
     rows = list(_rows(group_by, ledger_filter, by_day=rates.mode == "transaction"))
     book = _rate_book(rows, currency, rates)
     exact = defaultdict(Decimal)  # (key, kind, source currency) -> exact converted sum
@@ -176,9 +191,16 @@ def summarize(
             amount = from_minor(int(row["amount"]), row["currency"])
             exact[key, row["kind"], row["currency"]] += exact_cross(amount, source, target)
             for quote in (source, target):
-                if quote.currency != "EUR":  # EUR is 1 by definition: nothing to disclose
-                    used.setdefault((quote.currency, quote.rate_date.isoformat()), quote.as_dict())
+                disclose(used, quote)
     return _assemble(group_by, currency, rates, exact, counts, used)
+
+
+def disclose(used: dict, quote) -> None:
+    """Remember a rate used; it is stale if it was stale for any amount it converted."""
+    if quote.currency == "EUR":  # 1 by definition: nothing to disclose
+        return
+    entry = used.setdefault((quote.currency, quote.rate_date.isoformat()), quote.as_dict())
+    entry["stale"] = entry["stale"] or quote.stale
 
 
 def _assemble(group_by, currency, rates, exact, counts, used) -> Summary:

@@ -31,3 +31,23 @@ class ExchangeRate(models.Model):
 
     def __str__(self):
         return f"1 EUR = {self.rate} {self.currency} on {self.day}"
+
+
+class DailyRate(models.Model):
+    """The rate that applies on every calendar day (the latest publication on or before it).
+
+    A derived, forward-filled copy of ExchangeRate, rebuilt by ledger.daily whenever rates are
+    written. It lets PostgreSQL convert millions of amounts inside one SQL aggregate; SQLite
+    cannot do exact decimal arithmetic in SQL and never reads it.
+    """
+
+    currency = models.CharField(max_length=3)
+    day = models.DateField()
+    rate = models.DecimalField(max_digits=15, decimal_places=6)
+    rate_day = models.DateField(help_text="the publication day the rate comes from")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["currency", "day"], name="one_daily_rate")]
+
+    def __str__(self):
+        return f"{self.currency} {self.day}: {self.rate} (published {self.rate_day})"

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from ledger import daily
 from ledger.currencies import BASE_CURRENCY, is_currency
 from ledger.ecb import read_rates
 from ledger.models import ECB_SOURCE, ExchangeRate
@@ -24,6 +25,8 @@ def load_ecb_history(path: Path) -> int:
     ]
     with transaction.atomic():
         ExchangeRate.objects.bulk_create(fresh, batch_size=BATCH)
+        if fresh:
+            daily.refresh({rate.currency for rate in fresh})
     return len(fresh)
 
 
@@ -44,5 +47,7 @@ def enter_rate(
         currency=currency, day=day, rate=rate, source=source, source_url=source_url, entered_by=entered_by
     )
     rate_row.full_clean()
-    rate_row.save()
+    with transaction.atomic():
+        rate_row.save()
+        daily.refresh([currency])
     return rate_row

@@ -8,12 +8,14 @@ from aid.models import Donor, Status
 from aid.rules import check_record
 from aid.services import save_record
 from ledger.models import ExchangeRate
+from ledger.services import enter_rate
 
 SOURCE = "https://example.org/source"
 
 
 def rate(currency: str, day: str, value: str) -> ExchangeRate:
-    return ExchangeRate.objects.create(currency=currency, day=date.fromisoformat(day), rate=Decimal(value))
+    """A published rate, written like any other rate (so PostgreSQL's daily table follows)."""
+    return enter_rate(currency=currency, day=date.fromisoformat(day), rate=Decimal(value), source="test rate")
 
 
 def donor(code: str, name: str = "", **flags) -> Donor:
