@@ -166,6 +166,7 @@ class Pledge(LedgerRecord):
     history = HistoricalRecords(m2m_fields=["sources"])
 
     class Meta(LedgerRecord.Meta):
+        permissions = [("publish_pledge", "Can publish and unpublish pledges")]
         indexes = [
             models.Index(fields=["status", "date"], name="pledge_status_date"),
             models.Index(fields=["donor", "date"], name="pledge_donor_date"),
@@ -193,6 +194,7 @@ class Delivery(LedgerRecord):
 
     class Meta(LedgerRecord.Meta):
         verbose_name_plural = "deliveries"
+        permissions = [("publish_delivery", "Can publish and unpublish deliveries")]
         indexes = [
             models.Index(fields=["status", "date"], name="delivery_status_date"),
             models.Index(fields=["donor", "date"], name="delivery_donor_date"),
