@@ -66,7 +66,8 @@ class RateBook:
             get_currency(code)
         if not wanted:
             return cls([])
-        window_start = first - LOOKBACK
+        # Near date.min (a query for year 1, say) the window stops there instead of overflowing.
+        window_start = first - LOOKBACK if first > date.min + LOOKBACK else date.min
         before_window = (
             ExchangeRate.objects.filter(currency__in=wanted, day__lt=window_start)
             .values("currency")
