@@ -6,7 +6,7 @@ a 400 JSON body, the charts with a 400 page. Both then ask `aid.summary` the sam
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from aid.models import Donor, Package, Programme
 from aid.summary import GROUP_BY, LedgerFilter, Rates
@@ -105,3 +105,54 @@ def group_by(query) -> str:
 
 def summary_params(query) -> SummaryParams:
     return SummaryParams(ledger_filter(query), currency(query), rates(query), group_by(query))
+
+
+# Parameters of the API's lists and feeds (SPEC §6), read by the same rules as those above.
+
+ORDERINGS = ("date", "-date", "amount", "-amount")
+FORMATS = ("json", "csv")
+
+
+def ordering(query, default: str = "-date") -> str:
+    text = _one(query, "ordering") or default
+    if text not in ORDERINGS:
+        raise ParamError("ordering", f"{text!r} is not one of {', '.join(ORDERINGS)}")
+    return text
+
+
+def _whole_number(query, name: str, default: int, maximum: int) -> int:
+    text = _one(query, name)
+    if not text:
+        return default
+    if not re.fullmatch(r"[0-9]{1,12}", text) or not 1 <= int(text) <= maximum:
+        raise ParamError(name, f"{text!r} is not a whole number from 1 to {maximum}")
+    return int(text)
+
+
+def page(query) -> int:
+    return _whole_number(query, "page", 1, 10**9)
+
+
+def page_size(query, default: int, maximum: int) -> int:
+    return _whole_number(query, "page_size", default, maximum)
+
+
+def output_format(query) -> str:
+    text = (_one(query, "format") or "json").lower()
+    if text not in FORMATS:
+        raise ParamError("format", f"{text!r} is not one of {', '.join(FORMATS)}")
+    return text
+
+
+def since(query) -> datetime:
+    """An ISO 8601 date or date-time; without an offset it is UTC."""
+    text = _one(query, "since")
+    if not text:
+        raise ParamError("since", "required: an ISO 8601 date or date-time, e.g. 2025-08-01T00:00:00Z")
+    # An unencoded '+' of an offset arrives as a space.
+    text = re.sub(r" (\d\d:?\d\d)$", r"+\1", text)
+    try:
+        moment = datetime.fromisoformat(text)
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise ParamError("since", f"{text!r} is not an ISO 8601 date or date-time") from None

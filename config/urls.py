@@ -1,7 +1,8 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.templatetags.static import static
-from django.urls import path
+from django.urls import include, path
 
 
 def favicon(request):
@@ -12,4 +13,8 @@ def favicon(request):
 urlpatterns = [
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("aid.api.urls")),
 ]
+
+# The public charts: English at /, Dutch under /nl/, so a shared link keeps its language.
+urlpatterns += i18n_patterns(path("", include("aid.charts.urls")), prefix_default_language=False)

@@ -1,0 +1,24 @@
+"""Page-number pagination with `count`, `next` and `previous`; a page past the end is a 400."""
+
+from rest_framework.pagination import PageNumberPagination
+
+from aid import params
+from aid.params import ParamError
+
+
+class LedgerPagination(PageNumberPagination):
+    page_size = 100
+    max_page_size = 500
+    page_size_query_param = "page_size"
+    page_size_query_description = "Records per page, 1 to 500 (default 100)."
+    page_query_description = "Page number, from 1; a page past the last one is a 400."
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        size = params.page_size(request.query_params, self.page_size, self.max_page_size)
+        number = params.page(request.query_params)
+        paginator = self.django_paginator_class(queryset, size)
+        if number > paginator.num_pages:
+            raise ParamError("page", f"{number} is past the last page ({paginator.num_pages})")
+        self.page = paginator.page(number)
+        return list(self.page)

@@ -1,0 +1,1 @@
+"""Explicit output shapes, one module per resource; decimals are strings."""
