@@ -1,0 +1,3 @@
+"""The admin for researchers (issue 3): registering the modules registers the pages."""
+
+from aid.admin import records, reference  # noqa: F401
