@@ -1,0 +1,83 @@
+"""The state of a chart page, all in its URL: currency, conversion rule, filters, date range.
+
+Parsed by `aid.params` exactly as the API parses them, so a chart and `/api/v1/summary/` given
+the same query answer the same question. The controls' form may send empty fields or the
+rate day in a separate field; `canonical` folds those into the URL a reader should share.
+"""
+
+import dataclasses
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from aid import params as query_params
+from aid.summary import LedgerFilter, Rates
+
+FILTERS = ("donor", "programme", "package", "original_currency", "date_from", "date_to")
+PARAMS = ("currency", "rates", *FILTERS)
+# Carried from page to page by the navigation (filters that name a donor or programme are not).
+TRAVELLING = ("currency", "rates", "date_from", "date_to")
+RATE_DAY_FIELD = "rates_day"
+API_SUMMARY = "/api/v1/summary/"
+
+
+@dataclass(frozen=True)
+class ChartParams:
+    ledger_filter: LedgerFilter
+    currency: str
+    rates: Rates
+
+    def only(self, *, donor: str | None = None, programme: str | None = None) -> "ChartParams":
+        """The same view narrowed to one donor or programme (a page's subject overrides the query)."""
+        changes = {}
+        if donor:
+            changes["donors"] = (donor,)
+        if programme:
+            changes["programmes"] = (programme,)
+        return dataclasses.replace(self, ledger_filter=dataclasses.replace(self.ledger_filter, **changes))
+
+    def query(self, **extra) -> dict[str, str]:
+        f = self.ledger_filter
+        values = {
+            "currency": self.currency,
+            "rates": str(self.rates),
+            "donor": ",".join(f.donors),
+            "programme": ",".join(f.programmes),
+            "package": ",".join(f.packages),
+            "original_currency": ",".join(f.original_currencies),
+            "date_from": f.date_from.isoformat() if f.date_from else "",
+            "date_to": f.date_to.isoformat() if f.date_to else "",
+            **extra,
+        }
+        return {name: value for name, value in values.items() if value}
+
+    def api_url(self, group_by: str) -> str:
+        return f"{API_SUMMARY}?{urlencode(self.query(group_by=group_by))}"
+
+
+def parse(query) -> ChartParams:
+    """Raises aid.params.ParamError naming the bad parameter."""
+    return ChartParams(query_params.ledger_filter(query), query_params.currency(query), query_params.rates(query))
+
+
+def canonical(query) -> list[tuple[str, str]]:
+    """The query a reader should share: known parameters only, no empty ones, the rate day folded in."""
+    pairs = []
+    for name in PARAMS:
+        for value in query.getlist(name):
+            value = value.strip()
+            if name == "rates" and value == "day":
+                value = query.get(RATE_DAY_FIELD, "").strip()
+                if not value:
+                    raise query_params.ParamError("rates", "choose the day whose rates to use")
+            if value:
+                pairs.append((name, value))
+    return pairs
+
+
+def is_canonical(query) -> bool:
+    return sorted(canonical(query)) == sorted((name, value) for name, values in query.lists() for value in values)
+
+
+def travelling_query(query) -> str:
+    pairs = [(name, value) for name, value in canonical(query) if name in TRAVELLING]
+    return f"?{urlencode(pairs)}" if pairs else ""

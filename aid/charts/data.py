@@ -1,0 +1,361 @@
+"""The plotted series, each from `aid.summary.summarize` with the reader's parameters.
+
+So a chart and `/api/v1/summary/` with the same query show the same numbers. A group whose
+amounts are all undisclosed is not plotted (it is counted in the notes and the table); amounts
+given as "at least" or "approximately" are said so in the hover text and the table.
+"""
+
+from decimal import Decimal
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from aid.charts import formatting as fmt
+from aid.charts import selectors
+from aid.charts.chart import Cell, Chart, Series, Table
+from aid.charts.controls import ChartParams
+from aid.models import Donor, Package, Programme
+from aid.summary import Group, summarize
+from ledger.conversion import convert, convert_with
+from ledger.money import quantum
+from ledger.rates import RateBook
+
+ZERO = Decimal(0)
+
+
+def nothing(params: ChartParams, key=None) -> Group:
+    """A period with no records: zero, at the currency's precision (not undisclosed)."""
+    zero = ZERO.quantize(quantum(params.currency))
+    return Group(key, str(key or ""), zero, zero)
+
+
+def summarize_for(params: ChartParams, group_by: str):
+    return summarize(
+        group_by=group_by, currency=params.currency, rates=params.rates, ledger_filter=params.ledger_filter
+    )
+
+
+def plotted(group: Group, kind: str) -> Decimal | None:
+    """The group's pledged or delivered amount, or None when every such record is undisclosed."""
+    records, undisclosed = (
+        (group.pledges, group.undisclosed_pledges)
+        if kind == "pledge"
+        else (group.deliveries, group.undisclosed_deliveries)
+    )
+    if records and records == undisclosed:
+        return None
+    return group.pledged if kind == "pledge" else group.delivered
+
+
+def hover(label: str, what: str, value: Decimal | None, currency: str, qualified: dict, undisclosed: int = 0) -> str:
+    lines = [label, f"{what}: {fmt.in_millions(value, currency) if value is not None else fmt.amount(None, '')}"]
+    lines += [
+        note for note in (fmt.qualified_counts(qualified), undisclosed and fmt.undisclosed_count(undisclosed)) if note
+    ]
+    return "<br>".join(lines)
+
+
+def money_cell(value: Decimal | None, currency: str) -> Cell:
+    return Cell(fmt.amount(value, currency), "" if value is None else str(value), numeric=True)
+
+
+def count_cell(value: int) -> Cell:
+    return Cell(fmt.number(Decimal(value), 0), str(value), numeric=True)
+
+
+def notes_cell(*parts: str) -> Cell:
+    text = "; ".join(part for part in parts if part)
+    return Cell(text, text)
+
+
+def undisclosed_note(total: Group) -> list[str]:
+    if not total.undisclosed:
+        return []
+    return [
+        _("%(count)s counted but not plotted: their value is not public.")
+        % {"count": fmt.undisclosed_count(total.undisclosed)}
+    ]
+
+
+def _pledged_and_delivered(groups, labels, currency, qualified, key_of=lambda g: g.key):
+    pledged, delivered = [], []
+    for group, label in zip(groups, labels, strict=True):
+        for kind, name, series in (("pledge", _("Pledged"), pledged), ("delivery", _("Delivered"), delivered)):
+            value = plotted(group, kind)
+            undisclosed = group.undisclosed_pledges if kind == "pledge" else group.undisclosed_deliveries
+            series.append(
+                (value, hover(label, name, value, currency, qualified.get((key_of(group), kind), {}), undisclosed))
+            )
+    return [
+        Series(_("Pledged"), "pledged", [v for v, _h in pledged], [h for _v, h in pledged]),
+        Series(_("Delivered"), "delivered", [v for v, _h in delivered], [h for _v, h in delivered]),
+    ]
+
+
+def _group_row(first: Cell, group: Group, currency: str, qualified: dict) -> list[Cell]:
+    return [
+        first,
+        money_cell(plotted(group, "pledge"), currency),
+        money_cell(plotted(group, "delivery"), currency),
+        Cell(
+            fmt.share(group.delivered_share),
+            "" if group.delivered_share is None else str(group.delivered_share),
+            numeric=True,
+        ),
+        count_cell(group.pledges),
+        count_cell(group.deliveries),
+        count_cell(group.undisclosed),
+        notes_cell(
+            fmt.qualified_counts(qualified.get((group.key, "pledge"), {})),
+            fmt.qualified_counts(qualified.get((group.key, "delivery"), {})),
+        ),
+    ]
+
+
+def _group_columns(first: str) -> list[str]:
+    return [first, _("Pledged"), _("Delivered"), _("Delivered share"), _("Pledges"), _("Deliveries"),
+            _("Undisclosed amounts"), _("Notes")]  # fmt: skip
+
+
+def donors_chart(params: ChartParams, subject: str | None = None) -> Chart:
+    """Pledged vs delivered per donor, largest pledge first (all programmes, or one)."""
+    programme = get_object_or_404(Programme, code=subject) if subject else None
+    if programme:
+        params = params.only(programme=programme.code)
+    summary = summarize_for(params, "donor")
+    qualified = selectors.qualified("donor", params.ledger_filter)
+    labels = [group.label for group in summary.groups]
+    rows = [
+        _group_row(Cell(g.label, g.key, reverse("charts:donor", args=[g.key])), g, params.currency, qualified)
+        for g in summary.groups
+    ]
+    rows.append(_group_row(Cell(_("Total"), "total"), summary.total, params.currency, {}))
+    title = _("Pledged and delivered per donor")
+    if programme:
+        title = _("Pledged and delivered per donor: %(programme)s") % {"programme": programme.name}
+    return Chart(
+        slug="donors", subject=programme.code if programme else None, title=title,
+        description=_("Horizontal bars, two per donor (pledged, delivered), %(count)d donors, largest pledge first.")
+        % {"count": len(labels)},
+        categories=labels, series=_pledged_and_delivered(summary.groups, labels, params.currency, qualified),
+        params=params, api_url=params.api_url("donor"), table=Table(_group_columns(_("Donor")), rows),
+        layout="horizontal", notes=undisclosed_note(summary.total), total=summary.total,
+        sources=[(_("Each donor's page lists its records with their sources"), "")],
+    )  # fmt: skip
+
+
+def month_range(first: str, last: str) -> list[str]:
+    year, month = map(int, first.split("-"))
+    months = []
+    while f"{year:04d}-{month:02d}" <= last:
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
+
+
+def _by_month(params: ChartParams) -> tuple[list[str], dict, Group]:
+    summary = summarize_for(params, "month")
+    keys = [group.key for group in summary.groups]
+    months = month_range(keys[0], keys[-1]) if keys else []
+    return months, {group.key: group for group in summary.groups}, summary.total
+
+
+def cumulative_chart(params: ChartParams, subject: str | None = None) -> Chart:
+    """Pledged and delivered to date, month by month."""
+    months, groups, total = _by_month(params)
+    qualified = selectors.qualified("month", params.ledger_filter)
+    empty = nothing(params)
+    pledged = delivered = empty.pledged
+    undisclosed = 0
+    labels, rows, points, values = [fmt.month(m) for m in months], [], [], []
+    for key, label in zip(months, labels, strict=True):
+        group = groups.get(key, empty)
+        pledged, delivered, undisclosed = (
+            pledged + group.pledged,
+            delivered + group.delivered,
+            undisclosed + group.undisclosed,
+        )
+        to_date = {"pledge": pledged, "delivery": delivered}
+        values.append((pledged, delivered))
+        notes = {kind: qualified.get((key, kind), {}) for kind in to_date}
+        points.append([hover(label, what, to_date[kind], params.currency, {}, undisclosed) for kind, what in
+                       (("pledge", _("Pledged to date")), ("delivery", _("Delivered to date")))])  # fmt: skip
+        rows.append([
+            Cell(label, key), money_cell(group.pledged, params.currency), money_cell(group.delivered, params.currency),
+            money_cell(pledged, params.currency), money_cell(delivered, params.currency), count_cell(group.undisclosed),
+            notes_cell(fmt.qualified_counts(notes["pledge"]), fmt.qualified_counts(notes["delivery"])),
+        ])  # fmt: skip
+    series = [
+        Series(_("Pledged to date"), "pledged", [v[0] for v in values], [p[0] for p in points], style="step"),
+        Series(_("Delivered to date"), "delivered", [v[1] for v in values], [p[1] for p in points], style="step"),
+    ]
+    columns = [_("Month"), _("Pledged in the month"), _("Delivered in the month"), _("Pledged to date"),
+               _("Delivered to date"), _("Undisclosed amounts"), _("Notes")]  # fmt: skip
+    return Chart(
+        slug="cumulative", subject=None, title=_("Pledged and delivered over time"),
+        description=_("Two step lines, pledged to date and delivered to date, month by month over %(count)d months.")
+        % {"count": len(months)},
+        categories=labels, series=series, params=params, api_url=params.api_url("month"),
+        table=Table(columns, rows), notes=undisclosed_note(total), total=total,
+    )  # fmt: skip
+
+
+def _package_labels(programme: Programme, keys) -> dict:
+    names = {p.code: p.name or p.code for p in Package.objects.filter(programme=programme, code__in=keys)}
+    return {**names, None: _("Not part of a package")}
+
+
+def _package_notes(programme: Programme, keys) -> list[str]:
+    notes = []
+    for package in Package.objects.filter(programme=programme, code__in=keys).exclude(amount_minor=None):
+        qualifier = fmt.qualifier(package.amount_qualifier)
+        notes.append(
+            _("%(package)s: announced as %(qualifier)s%(amount)s for the whole package (shown, not added).")
+            % {
+                "package": package.name or package.code,
+                "qualifier": f"{qualifier} " if qualifier else "",
+                "amount": fmt.amount(package.amount, package.currency),
+            }  # fmt: skip
+        )
+    return notes
+
+
+def packages_chart(params: ChartParams, subject: str | None = None) -> Chart:
+    """A programme's packages, each bar stacked from the donors that fund it."""
+    programme = get_object_or_404(Programme, code=subject)
+    params = params.only(programme=programme.code)
+    donors = summarize_for(params, "donor").groups
+    by_donor = {d.key: {g.key: g for g in summarize_for(params.only(donor=d.key), "package").groups} for d in donors}
+    order = [p.code for p in Package.objects.filter(programme=programme).order_by("date", "code")] + [None]
+    keys = [key for key in order if any(key in groups for groups in by_donor.values())]
+    labels = _package_labels(programme, keys)
+    qualified = selectors.qualified("package", params.ledger_filter, by_donor=True)
+    series, rows = [], []
+    for donor in donors:
+        values, hovers = [], []
+        for key in keys:
+            group = by_donor[donor.key].get(key)
+            value = plotted(group, "pledge") if group else None
+            values.append(value)
+            notes = qualified.get(((donor.key, key), "pledge"), {})
+            undisclosed = group.undisclosed_pledges if group else 0
+            hovers.append(
+                hover(f"{labels[key]} · {donor.label}", _("Pledged"), value, params.currency, notes, undisclosed)
+            )
+            if group:
+                rows.append([Cell(labels[key], key or ""), Cell(donor.label, donor.key), money_cell(value, params.currency),
+                             count_cell(group.pledges), notes_cell(fmt.qualified_counts(notes),
+                                                                   undisclosed and fmt.undisclosed_count(undisclosed))])  # fmt: skip
+        series.append(Series(donor.label, donor.key, values, hovers))
+    return Chart(
+        slug="packages", subject=programme.code,
+        title=_("%(programme)s: packages and the donors that fund them") % {"programme": programme.name},
+        description=_("Horizontal stacked bars, one per package (%(count)d), each split by the donors that fund it.")
+        % {"count": len(keys)},
+        categories=[labels[k] for k in keys], series=series, params=params, api_url=params.api_url("package"),
+        table=Table([_("Package"), _("Donor"), _("Pledged"), _("Pledges"), _("Notes")], rows),
+        layout="horizontal-stack", notes=_package_notes(programme, [k for k in keys if k]),
+    )  # fmt: skip
+
+
+def need_in(figure, params: ChartParams):
+    """The reference figure in the chart's currency, by the chart's conversion rule, and how."""
+    money = figure.money
+    if money.currency == params.currency:
+        return money.amount, ""
+    if params.rates.mode == "latest":
+        book = RateBook.latest([money.currency, params.currency])
+        conversion = convert_with(money, to=params.currency, source_quote=book.latest_quote(money.currency),
+                                  target_quote=book.latest_quote(params.currency))  # fmt: skip
+    else:
+        day = params.rates.day if params.rates.mode == "day" else figure.date
+        conversion = convert(money, to=params.currency, on=day)
+    how = _("%(original)s converted with the rates of %(day)s") % {
+        "original": fmt.amount(money.amount, money.currency),
+        "day": max(conversion.source_quote.rate_date, conversion.target_quote.rate_date).isoformat(),
+    }
+    return conversion.result.amount, how
+
+
+def need_chart(params: ChartParams, subject: str | None = None) -> Chart:
+    """Pledged per month against the stated monthly need (a ReferenceFigure, with its source)."""
+    programme = get_object_or_404(Programme, code=subject)
+    figure = selectors.monthly_need(programme)
+    if figure is None:
+        raise Http404("no monthly reference figure for this programme")
+    params = params.only(programme=programme.code)
+    months, groups, total = _by_month(params)
+    need, how = need_in(figure, params)
+    qualified = selectors.qualified("month", params.ledger_filter)
+    labels = [fmt.month(m) for m in months]
+    empty = nothing(params)
+    pledged = [plotted(groups.get(m, empty), "pledge") for m in months]
+    need_label = fmt.qualifier(figure.amount_qualifier)
+    need_hover = f"{figure.name}<br>{need_label} {fmt.in_millions(need, params.currency)}".strip()
+    rows = []
+    for key, label, value in zip(months, labels, pledged, strict=True):
+        group = groups.get(key, empty)
+        share = None if value is None or not need else (value / need).quantize(Decimal("0.0001"))
+        rows.append([Cell(label, key), money_cell(value, params.currency), money_cell(need, params.currency),
+                     Cell(fmt.share(share), "" if share is None else str(share), numeric=True),
+                     count_cell(group.pledges), notes_cell(fmt.qualified_counts(qualified.get((key, "pledge"), {})),
+                                                         group.undisclosed_pledges and fmt.undisclosed_count(group.undisclosed_pledges))])  # fmt: skip
+    series = [
+        Series(_("Pledged in the month"), "pledged", pledged,
+               [hover(label, _("Pledged"), v, params.currency, qualified.get((m, "pledge"), {}), groups.get(m, empty).undisclosed_pledges)
+                for m, label, v in zip(months, labels, pledged, strict=True)]),
+        Series(figure.name, "need", [need] * len(months), [need_hover] * len(months), style="line"),
+    ]  # fmt: skip
+    notes = undisclosed_note(total) + [
+        _("The need is %(qualifier)s %(amount)s a month as stated on %(day)s; %(how)s.")
+        % {
+            "qualifier": need_label,
+            "amount": fmt.amount(figure.amount, figure.currency),
+            "day": fmt.day(figure.date),
+            "how": how or _("no conversion needed"),
+        }  # fmt: skip
+    ]
+    return Chart(
+        slug="need", subject=programme.code,
+        title=_("%(programme)s: pledged per month against Ukraine's stated need") % {"programme": programme.name},
+        description=_("Bars of the amount pledged in each of %(count)d months, and a line at the stated monthly need.")
+        % {"count": len(months)},
+        categories=labels, series=series, params=params, api_url=params.api_url("month"),
+        table=Table([_("Month"), _("Pledged"), _("Stated need"), _("Share of the need"), _("Pledges"), _("Notes")], rows),
+        notes=notes, sources=[(figure.source.title or figure.source.url, figure.source.url)], total=total,
+    )  # fmt: skip
+
+
+def donor_years_chart(params: ChartParams, subject: str | None = None) -> Chart:
+    """One donor's pledged and delivered amounts, year by year."""
+    donor = get_object_or_404(Donor, code=(subject or "").upper())
+    params = params.only(donor=donor.code)
+    summary = summarize_for(params, "year")
+    years = [g.key for g in summary.groups]
+    groups = {g.key: g for g in summary.groups}
+    all_years = list(range(years[0], years[-1] + 1)) if years else []
+    filled = [groups.get(year, nothing(params, year)) for year in all_years]
+    labels = [str(year) for year in all_years]
+    qualified = selectors.qualified("year", params.ledger_filter)
+    rows = [_group_row(Cell(str(g.key), str(g.key)), g, params.currency, qualified) for g in filled]
+    rows.append(_group_row(Cell(_("Total"), "total"), summary.total, params.currency, {}))
+    return Chart(
+        slug="donor-years", subject=donor.code,
+        title=_("%(donor)s: pledged and delivered per year") % {"donor": donor.name},
+        description=_("Bars, two per year (pledged, delivered), over %(count)d years.") % {"count": len(labels)},
+        categories=labels, series=_pledged_and_delivered(filled, labels, params.currency, qualified),
+        params=params, api_url=params.api_url("year"), table=Table(_group_columns(_("Year")), rows),
+        notes=undisclosed_note(summary.total), total=summary.total,
+        sources=[(_("The table of records below lists every source"), "")],
+    )  # fmt: skip
+
+
+CHARTS = {
+    "donors": donors_chart,
+    "cumulative": cumulative_chart,
+    "packages": packages_chart,
+    "need": need_chart,
+    "donor-years": donor_years_chart,
+}

@@ -1,0 +1,113 @@
+"""Reads the charts need beside the totals: which amounts are qualified, records with sources.
+
+Totals never come from here: they come from `aid.summary.summarize`. These count records and
+list them, with the same `LedgerFilter` the totals use.
+"""
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Count, F, Max, Prefetch
+from django.db.models.functions import ExtractYear, TruncMonth
+
+from aid.models import Delivery, Donor, LedgerTotal, Pledge, Programme, Qualifier, ReferenceFigure, Source
+from aid.summary import LedgerFilter
+
+KINDS = (("pledge", Pledge), ("delivery", Delivery))
+
+
+def records(model, ledger_filter: LedgerFilter):
+    """Published pledges or deliveries matching the filter, as `LedgerFilter.on_totals` picks totals."""
+    queryset = model.objects.filter(status=ledger_filter.status)
+    if ledger_filter.donors:
+        queryset = queryset.filter(donor__code__in=ledger_filter.donors)
+    if ledger_filter.programmes:
+        queryset = queryset.filter(programme__code__in=ledger_filter.programmes)
+    if ledger_filter.packages:
+        queryset = queryset.filter(package__code__in=ledger_filter.packages)
+    if ledger_filter.date_from:
+        queryset = queryset.filter(date__gte=ledger_filter.date_from)
+    if ledger_filter.date_to:
+        queryset = queryset.filter(date__lte=ledger_filter.date_to)
+    if ledger_filter.original_currencies:
+        queryset = queryset.filter(currency__in=ledger_filter.original_currencies)
+    return queryset
+
+
+def _group_key(group_by: str):
+    return {
+        "donor": F("donor__code"),
+        "programme": F("programme__code"),
+        "package": F("package__code"),
+        "year": ExtractYear("date"),
+        "month": TruncMonth("date"),
+    }[group_by]
+
+
+def _key(group_by: str, raw):
+    return f"{raw.year:04d}-{raw.month:02d}" if group_by == "month" else raw
+
+
+def qualified(group_by: str, ledger_filter: LedgerFilter, *, by_donor: bool = False) -> dict:
+    """(group key, kind) -> {qualifier: number of disclosed amounts given as at_least or approx}.
+
+    With `by_donor`, the group key is (donor code, group key): a donor's part of a package, say.
+    """
+    counts = defaultdict(dict)
+    fields = ["group_key", "amount_qualifier"] + (["donor__code"] if by_donor else [])
+    for kind, model in KINDS:
+        rows = (
+            records(model, ledger_filter)
+            .exclude(amount_qualifier=Qualifier.EXACT)
+            .exclude(amount_minor=None)
+            .annotate(group_key=_group_key(group_by))
+            .values(*fields)
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for row in rows:
+            key = _key(group_by, row["group_key"])
+            key = (row["donor__code"], key) if by_donor else key
+            counts[key, kind][row["amount_qualifier"]] = row["n"]
+    return counts
+
+
+def latest_day(ledger_filter: LedgerFilter) -> date | None:
+    return ledger_filter.on_totals(LedgerTotal.objects.filter(records__gt=0)).aggregate(day=Max("day"))["day"]
+
+
+def own_currency(donor: Donor) -> str | None:
+    """The currency the donor announces most of its pledges in."""
+    row = (
+        Pledge.objects.filter(donor=donor, status="published")
+        .exclude(currency="")
+        .values("currency")
+        .annotate(n=Count("id"))
+        .order_by("-n", "currency")
+        .first()
+    )
+    return row["currency"] if row else None
+
+
+def monthly_need(programme: Programme) -> ReferenceFigure | None:
+    return (
+        ReferenceFigure.objects.select_related("source")
+        .filter(programme=programme, period="month")
+        .exclude(amount_minor=None)
+        .order_by("-date")
+        .first()
+    )
+
+
+def ledger_records(ledger_filter: LedgerFilter) -> list:
+    """Pledges and deliveries with their sources, newest first."""
+    sources = Prefetch("sources", queryset=Source.objects.order_by("pk"))
+    found = []
+    for _kind, model in KINDS:
+        related = ["programme", "package"] + (["pledge"] if model is Delivery else [])
+        found += records(model, ledger_filter).select_related(*related).prefetch_related(sources)
+    return sorted(found, key=lambda record: (record.date, record.ref), reverse=True)
+
+
+def programmes_in_use() -> list[Programme]:
+    return list(Programme.objects.filter(pledge__status="published").distinct().order_by("code"))

@@ -1,0 +1,18 @@
+from django.utils.translation import gettext as _
+
+from aid.charts import data, selectors
+from aid.charts.views.base import headline, public, render_page
+
+
+@public
+def overview(request, params):
+    donors = data.donors_chart(params)
+    cumulative = data.cumulative_chart(params)
+    return render_page(
+        request,
+        "charts/overview.html",
+        params,
+        [donors, cumulative],
+        title=_("Military aid to Ukraine: pledged and delivered"),
+        headline=headline(donors.total, params, selectors.latest_day(params.ledger_filter)),
+    )
