@@ -6,7 +6,9 @@ from collections.abc import Iterable, Iterator
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
 
-from aid.export import _Line  # the export's line-at-a-time writer target: one CSV dialect everywhere
+from aid.export import CHUNK, _Line, for_export, record_row  # _Line: one CSV dialect everywhere
+from aid.models import Delivery, Status
+from aid.rules import COLUMNS
 
 
 class CSVRenderer(BaseRenderer):
@@ -32,3 +34,17 @@ def csv_response(lines: Iterator[str], filename: str) -> StreamingHttpResponse:
     response = StreamingHttpResponse((line.encode() for line in lines), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
+
+
+def _public_row(record) -> dict:
+    row = record_row(record)
+    if isinstance(record, Delivery) and record.pledge_id and record.pledge.status != Status.PUBLISHED:
+        row["pledge_ref"] = ""  # a draft pledge's ref stays private
+    return row
+
+
+def public_ledger_csv(queryset) -> Iterator[str]:
+    """The ledger CSV of SPEC §4 (aid.export's rows), without naming draft pledges."""
+    return stream_rows(
+        list(COLUMNS), (_public_row(record) for record in for_export(queryset).iterator(chunk_size=CHUNK))
+    )

@@ -9,9 +9,8 @@ from rest_framework.response import Response
 
 from aid import params
 from aid.api.converting import conversions
-from aid.api.csv import csv_response
+from aid.api.csv import csv_response, public_ledger_csv
 from aid.api.views.base import PublicReadView
-from aid.export import stream_csv
 from aid.models import Source, Status
 from aid.params import ParamError
 
@@ -55,7 +54,7 @@ class RecordViewSet(PublicReadView, viewsets.ReadOnlyModelViewSet):
     def as_csv(self, queryset):
         if params.currency(self.request.query_params, default=""):
             raise ParamError("currency", "the CSV is the ledger CSV of original amounts: drop currency, or use JSON")
-        return csv_response(stream_csv([queryset]), self.csv_name)
+        return csv_response(public_ledger_csv(queryset), self.csv_name)
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())

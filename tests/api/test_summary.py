@@ -1,0 +1,116 @@
+"""summary/: hand-computed totals for each grouping, each rates mode and a cross-currency target.
+
+The ledger (tests/api/conftest.py): NL pledged EUR 500m (2025-08-04) and an undisclosed
+amount, DE pledged USD 500m (2025-08-13); NL delivered EUR 200m and DE USD 115m (2025-09-01).
+EUR→USD: 1.16 from 2025-08-04, 1.15 from 2025-09-01, 1.20 from 2025-10-01.
+"""
+
+from decimal import Decimal
+
+import pytest
+
+
+def summary(api, query: str) -> dict:
+    response = api.get(f"/api/v1/summary/?{query}")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def rows(data: dict) -> list[tuple]:
+    return [
+        (g["key"], g["pledged"], g["delivered"], g["delivered_share"], g["pledges"], g["deliveries"], g["undisclosed"])
+        for g in data["groups"]
+    ]
+
+
+def test_by_donor_in_euro_at_each_transactions_rate(api, ledger):
+    data = summary(api, "")
+    assert (data["currency"], data["rates"]) == ("EUR", "transaction")
+    assert data["groups"][0]["label"] == "Netherlands"
+    # DE: 500m USD / 1.16 (2025-08-04 rate, the latest on 2025-08-13) and 115m USD / 1.15.
+    assert rows(data) == [
+        ("NL", "500000000.00", "200000000.00", "0.4000", 2, 1, 1),
+        ("DE", "431034482.76", "100000000.00", "0.2320", 1, 1, 0),
+    ]
+    assert data["total"] == {
+        "key": None, "label": "total", "pledged": "931034482.76", "delivered": "300000000.00",
+        "delivered_share": "0.3222", "pledges": 3, "deliveries": 2, "undisclosed": 1,
+    }  # fmt: skip
+    assert data["rates_used"] == [
+        # 2025-08-04's rate answers for 2025-08-13: more than 7 days old, so stale.
+        {"currency": "USD", "rate_date": "2025-08-04", "rate": "1.160000", "stale": True, "source": "test rate"},
+        {"currency": "USD", "rate_date": "2025-09-01", "rate": "1.150000", "stale": False, "source": "test rate"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("group_by", "expected"),
+    [
+        ("programme", [("PURL", "931034482.76", "300000000.00", "0.3222", 2, 2, 0),
+                       ("BILATERAL", "0.00", "0.00", None, 1, 0, 1)]),
+        ("package", [("PURL-1", "500000000.00", "200000000.00", "0.4000", 1, 1, 0),
+                     ("PURL-3", "431034482.76", "100000000.00", "0.2320", 1, 1, 0),
+                     (None, "0.00", "0.00", None, 1, 0, 1)]),
+        ("year", [("2025", "931034482.76", "300000000.00", "0.3222", 3, 2, 1)]),
+        ("month", [("2025-08", "931034482.76", "0.00", "0.0000", 2, 0, 0),
+                   ("2025-09", "0.00", "300000000.00", None, 1, 2, 1)]),
+    ],
+)  # fmt: skip
+def test_each_grouping(api, ledger, group_by, expected):
+    assert rows(summary(api, f"group_by={group_by}")) == expected
+
+
+def test_latest_rates(api, ledger):
+    data = summary(api, "rates=latest&donor=DE")
+    # 500m / 1.20 and 115m / 1.20, each rounded half up.
+    assert rows(data) == [("DE", "416666666.67", "95833333.33", "0.2300", 1, 1, 0)]
+    assert [(r["rate_date"], r["rate"]) for r in data["rates_used"]] == [("2025-10-01", "1.200000")]
+
+
+def test_rates_of_a_fixed_day(api, ledger):
+    data = summary(api, "rates=2025-09-05&donor=DE")
+    assert rows(data) == [("DE", "434782608.70", "100000000.00", "0.2300", 1, 1, 0)]
+    assert data["rates"] == "2025-09-05"
+
+
+def test_a_cross_currency_target(api, ledger):
+    data = summary(api, "currency=usd")
+    assert data["currency"] == "USD"
+    assert rows(data) == [
+        ("NL", "580000000.00", "230000000.00", "0.3966", 2, 1, 1),
+        ("DE", "500000000.00", "115000000.00", "0.2300", 1, 1, 0),
+    ]
+    assert (data["total"]["pledged"], data["total"]["delivered"]) == ("1080000000.00", "345000000.00")
+
+
+@pytest.mark.parametrize("group_by", ["donor", "programme", "package", "year", "month"])
+@pytest.mark.parametrize("query", ["", "currency=USD", "rates=latest&currency=GBP"])
+def test_parts_add_up_to_the_total(api, ledger, group_by, query):
+    from tests.builders import rate
+
+    rate("GBP", "2025-08-01", "0.8611")
+    data = summary(api, f"group_by={group_by}&{query}")
+    for figure in ("pledged", "delivered"):
+        assert sum(Decimal(g[figure]) for g in data["groups"]) == Decimal(data["total"][figure])
+    for count in ("pledges", "deliveries", "undisclosed"):
+        assert sum(g[count] for g in data["groups"]) == data["total"][count]
+
+
+def test_list_filters_apply(api, ledger):
+    data = summary(api, "date_from=2025-08-10&programme=PURL")
+    # NL's pledge (2025-08-04) falls outside; its delivery (2025-09-01) does not.
+    assert rows(data) == [
+        ("DE", "431034482.76", "100000000.00", "0.2320", 1, 1, 0),
+        ("NL", "0.00", "200000000.00", None, 0, 1, 0),
+    ]
+
+
+def test_the_summary_as_csv(api, ledger):
+    response = api.get("/api/v1/summary/?format=csv&group_by=programme")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert b"".join(response.streaming_content).decode().splitlines() == [
+        "key,label,pledged,delivered,delivered_share,pledges,deliveries,undisclosed,currency,rates",
+        "PURL,PURL,931034482.76,300000000.00,0.3222,2,2,0,EUR,transaction",
+        "BILATERAL,BILATERAL,0.00,0.00,,1,0,1,EUR,transaction",
+        ",total,931034482.76,300000000.00,0.3222,3,2,1,EUR,transaction",
+    ]
