@@ -40,7 +40,8 @@ class ManualRateForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["source"].initial = ""
+        if "source" in self.fields:  # the add form: no default source, it must be said
+            self.fields["source"].initial = ""
 
     def clean_source(self):
         source = self.cleaned_data["source"].strip()

@@ -101,7 +101,7 @@ class LedgerRecordAdmin(SimpleHistoryAdmin):
         reverting_to = getattr(request, "reverting_to", None)
         if reverting_to is not None:
             form.reverting = True
-            form.revert_sources = [link.source_id for link in reverting_to.sources.all()]
+            form.revert_sources = restore.sources_at(reverting_to)
         return form
 
     def get_readonly_fields(self, request, obj=None):
@@ -114,7 +114,11 @@ class LedgerRecordAdmin(SimpleHistoryAdmin):
 
     def reason(self, form, change: bool) -> str:
         given = form.change_reason() if hasattr(form, "change_reason") else ""
-        return given or ("edited in the admin" if change else "entered in the admin")
+        if given:
+            return given
+        if form.reverting:
+            return "restored from its history" if form.stored is None else "reverted to an earlier version"
+        return "edited in the admin" if change else "entered in the admin"
 
     def save_related(self, request, form, formsets, change):
         for formset in formsets:

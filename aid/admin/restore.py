@@ -23,6 +23,26 @@ def deleted_records(model):
     )
 
 
+def _linked(version) -> list[int]:
+    return [link.source_id for link in version.sources.all()]
+
+
+def sources_at(version) -> list[int]:
+    """The sources a historical version linked.
+
+    A record is saved before its sources are linked, and deleted after they are unlinked, so
+    its first and last entries hold none: for those, the nearest entry that has some counts.
+    """
+    for step in ("prev_record", "next_record"):
+        nearby = version
+        while nearby is not None:
+            linked = _linked(nearby)
+            if linked:
+                return linked
+            nearby = getattr(nearby, step)
+    return []
+
+
 def deleted_view(modeladmin, request):
     if not modeladmin.has_view_permission(request):
         raise PermissionDenied
