@@ -79,5 +79,8 @@ def is_canonical(query) -> bool:
 
 
 def travelling_query(query) -> str:
-    pairs = [(name, value) for name, value in canonical(query) if name in TRAVELLING]
+    try:
+        pairs = [(name, value) for name, value in canonical(query) if name in TRAVELLING]
+    except query_params.ParamError:
+        return ""  # the 400 page of that very error: its links start afresh
     return f"?{urlencode(pairs)}" if pairs else ""
