@@ -33,8 +33,11 @@ def create_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+    grant(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
+def grant(Group, Permission):
+    """Create the groups with their permissions (also used by tests after a database flush)."""
     for name, wanted in GROUPS.items():
         group, _ = Group.objects.get_or_create(name=name)
         for label in wanted:
