@@ -104,15 +104,23 @@ class LedgerRecordAdmin(SimpleHistoryAdmin):
             form.revert_sources = restore.sources_at(reverting_to)
         return form
 
+    def get_fieldsets(self, request, obj=None):
+        """No reason to give when adding, nor when only reading."""
+        if obj is not None and self.has_change_permission(request, obj):
+            return self.fieldsets
+        hidden = {"reason", "version"} if obj is not None else {"reason"}
+        return [(name, {**options, "fields": [f for f in options["fields"] if f not in hidden]})
+                for name, options in self.fieldsets]  # fmt: skip
+
     def get_readonly_fields(self, request, obj=None):
         return ["ref", "updated_at"] if obj is not None else []
 
     # Writes, all through aid.services.
     def save_model(self, request, obj, form, change):
-        result = writes.save_form(request, form, status=form.status_to_save(), reason=self.reason(form, change))
+        result = writes.save_form(request, form, status=form.status_to_save(), reason=self.reason_for(form, change))
         writes.adopt(obj, result.record)
 
-    def reason(self, form, change: bool) -> str:
+    def reason_for(self, form, change: bool) -> str:
         given = form.change_reason() if hasattr(form, "change_reason") else ""
         if given:
             return given
@@ -126,7 +134,7 @@ class LedgerRecordAdmin(SimpleHistoryAdmin):
 
     def save_formset(self, request, form, formset, change):
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
-        reason = self.reason(form, change)
+        reason = self.reason_for(form, change)
         for inline_form in formset.forms:
             if inline_form in formset.deleted_forms:
                 if inline_form.instance.pk:
