@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from aid import services
+from aid import rollup, services
 from aid.lookups import BatchLookup
 from aid.models import Status
 from aid.rules import COLUMNS, REQUIRED_COLUMNS, CleanRecord, Problem, check_record
@@ -118,7 +118,7 @@ def import_ledger(
         return report
     ordered = sorted(report.rows, key=lambda r: (WRITE_ORDER[r.clean.record], r.line))
     try:  # a dry run writes through the same code, then rolls back: its report is exact
-        with transaction.atomic():
+        with transaction.atomic(), rollup.deferred():
             for row in ordered:
                 result = services.save_record(row.clean, status=status, user=user, reason="ledger CSV import")
                 row.action = result.action

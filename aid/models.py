@@ -267,3 +267,39 @@ class LedgerTotal(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.status} {self.donor}/{self.programme}/{self.package} {self.currency} {self.day}"
+
+
+class ConvertedTotal(models.Model):
+    """LedgerTotal rolled up to months and converted into `target`, for PostgreSQL's fast path.
+
+    `converted_minor` is the sum, in the target's minor units, of each daily LedgerTotal row
+    converted at its own day's rate and rounded half up (the parts of SPEC §5), so any
+    grouping of these rows adds up exactly. `days_mask` has bit d-1 set when day d of the
+    month holds amounts (to disclose the rates used). Written only by aid.rollup.
+    """
+
+    target = models.CharField(max_length=3)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    donor = models.CharField(max_length=2)
+    programme = models.CharField(max_length=20)
+    package = models.CharField(max_length=40, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    month = models.DateField()
+    amount_minor = models.BigIntegerField(default=0)
+    converted_minor = models.BigIntegerField(null=True)  # null: a day had no rate (use the exact path)
+    records = models.PositiveIntegerField(default=0)
+    undisclosed = models.PositiveIntegerField(default=0)
+    days_mask = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "kind", "status", "donor", "programme", "package", "currency", "month"],
+                name="one_converted_total_per_key",
+            )
+        ]
+        indexes = [models.Index(fields=["target", "status", "month"], name="converted_target_status_month")]
+
+    def __str__(self):
+        return f"{self.target} {self.kind} {self.donor}/{self.programme}/{self.package} {self.currency} {self.month}"

@@ -1,24 +1,22 @@
 """Pledged vs delivered, grouped and converted (SPEC §5–6): the one source of every total.
 
-The API's `summary/`, the charts and the admin all read totals through `summarize`, so they
-cannot disagree. It reads the pre-aggregated `LedgerTotal` rows (a fixed number of queries,
-whatever the ledger's size), converts each (group, kind, currency) part exactly with the
-rates of `ledger.rates`, rounds each part half up, and adds the rounded parts.
+The API's `summary/`, the charts and the admin read totals through `summarize`, so they can
+never disagree. Totals come from the pre-aggregated tables, never from a loop over records.
+
+Rounding (SPEC §5): a *part* is a sum of amounts converted at one rate, converted once and
+rounded half up to the target's minor unit; every figure is the sum of its rounded parts.
+With `rates=transaction` a part is one daily LedgerTotal row (one donor, programme, package
+and currency on one day), so a total is the same however the ledger is grouped; with a fixed
+day or `latest`, a part is all of one currency within a group.
 """
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, localcontext
+from decimal import Decimal
 
-from django.db.models import F, Sum
-from django.db.models.functions import ExtractYear, TruncMonth
-
-from aid import summary_sql as in_sql
-from aid.models import Donor, LedgerTotal, Package, Programme, Status
-from ledger.conversion import PRECISION, exact_cross
-from ledger.money import from_minor, quantum, round_money
-from ledger.rates import RateBook
+from aid import summary_python, summary_sql
+from aid.models import Donor, Package, Programme, Status
+from ledger.money import quantum
 
 GROUP_BY = ("donor", "programme", "package", "year", "month")
 SHARE_QUANTUM = Decimal("0.0001")
@@ -36,7 +34,7 @@ class LedgerFilter:
     original_currencies: tuple[str, ...] = ()
     status: str = Status.PUBLISHED
 
-    def on_totals(self, queryset):
+    def on_totals(self, queryset, *, day_field: str = "day"):
         queryset = queryset.filter(status=self.status)
         if self.donors:
             queryset = queryset.filter(donor__in=self.donors)
@@ -45,9 +43,9 @@ class LedgerFilter:
         if self.packages:
             queryset = queryset.filter(package__in=self.packages)
         if self.date_from:
-            queryset = queryset.filter(day__gte=self.date_from)
+            queryset = queryset.filter(**{f"{day_field}__gte": self.date_from})
         if self.date_to:
-            queryset = queryset.filter(day__lte=self.date_to)
+            queryset = queryset.filter(**{f"{day_field}__lte": self.date_to})
         if self.original_currencies:
             queryset = queryset.filter(currency__in=self.original_currencies)
         return queryset
@@ -96,51 +94,53 @@ class Summary:
     rates_used: list[dict] = field(default_factory=list)
 
 
-def _key_expression(group_by: str):
-    return {
-        "donor": F("donor"),
-        "programme": F("programme"),
-        "package": F("package"),
-        "year": ExtractYear("day"),
-        "month": TruncMonth("day"),
-    }[group_by]
+@dataclass
+class Parts:
+    """What a computation path hands back: rounded sums and counts per (group key, kind)."""
+
+    converted: dict = field(default_factory=dict)  # (key, kind) -> Decimal, sum of rounded parts
+    counts: dict = field(default_factory=dict)  # (key, kind) -> (records, undisclosed)
+    used: dict = field(default_factory=dict)  # (currency, rate_date) -> disclosed quote
+
+    def add(self, key, kind: str, value: Decimal, records: int, undisclosed: int) -> None:
+        self.converted[key, kind] = self.converted.get((key, kind), Decimal(0)) + value
+        old_records, old_undisclosed = self.counts.get((key, kind), (0, 0))
+        self.counts[key, kind] = (old_records + records, old_undisclosed + undisclosed)
+
+    def disclose(self, quote) -> None:
+        """Remember a rate used; it is stale if it was stale for any amount it converted."""
+        if quote.currency == "EUR":  # 1 by definition: nothing to disclose
+            return
+        entry = self.used.setdefault((quote.currency, quote.rate_date.isoformat()), quote.as_dict())
+        entry["stale"] = entry["stale"] or quote.stale
 
 
-def _key_value(group_by: str, raw):
+def key_value(group_by: str, raw):
+    if raw is None or raw == "":
+        return None
     if group_by == "month":
-        return f"{raw.year:04d}-{raw.month:02d}"
-    if group_by == "package":
-        return raw or None
+        return raw if isinstance(raw, str) else f"{raw.year:04d}-{raw.month:02d}"
     if group_by == "year":
-        return int(raw)  # PostgreSQL's EXTRACT gives a numeric
+        return int(raw) if not isinstance(raw, date) else raw.year
     return raw
 
 
-def _rows(group_by: str, ledger_filter: LedgerFilter, by_day: bool):
-    fields = ["group_key", "kind", "currency"] + (["day"] if by_day else [])
-    return (
-        ledger_filter.on_totals(LedgerTotal.objects.all())
-        .annotate(group_key=_key_expression(group_by))
-        .values(*fields)
-        .annotate(amount=Sum("amount_minor"), records=Sum("records"), undisclosed_n=Sum("undisclosed"))
-        .order_by()
-    )
+def summarize(
+    *,
+    group_by: str = "donor",
+    currency: str = "EUR",
+    rates: Rates = Rates(),
+    ledger_filter: LedgerFilter = LedgerFilter(),
+    use_rollup: bool = True,
+) -> Summary:
+    """Raises ledger.rates.MissingRate when an amount has no rate on or before its day.
 
-
-def _rate_book(rows: list[dict], target: str, rates: Rates) -> RateBook:
-    currencies = {row["currency"] for row in rows if row["currency"]} | {target}
-    if rates.mode == "latest":
-        return RateBook.latest(currencies)
-    if rates.mode == "day":
-        return RateBook.for_days(currencies, rates.day, rates.day)
-    days = [row["day"] for row in rows if row["currency"]] or [date.today()]
-    return RateBook.for_days(currencies, min(days), max(days))
-
-
-def _quotes(book: RateBook, currency: str, rates: Rates, row: dict):
-    if rates.mode == "latest":
-        return book.latest_quote(currency)
-    return book.quote(currency, rates.day if rates.mode == "day" else row["day"])
+    `use_rollup=False` forces the exact Python path (to verify the fast one against it).
+    """
+    parts = summary_sql.parts(group_by, currency, rates, ledger_filter) if use_rollup else None
+    if parts is None:
+        parts = summary_python.parts(group_by, currency, rates, ledger_filter)
+    return _assemble(group_by, currency, rates, parts)
 
 
 def _labels(group_by: str, keys) -> dict:
@@ -154,74 +154,25 @@ def _labels(group_by: str, keys) -> dict:
     return {key: str(key) for key in keys}
 
 
-def summarize(
-    *,
-    group_by: str = "donor",
-    currency: str = "EUR",
-    rates: Rates = Rates(),
-    ledger_filter: LedgerFilter = LedgerFilter(),
-) -> Summary:
-    """Raises ledger.rates.MissingRate when an amount has no rate on or before its day."""
-    if rates.mode == "transaction":
-        converted = in_sql.transaction_parts(_rows(group_by, ledger_filter, by_day=True), currency)
-        if converted is not None:
-            exact, counts, used = converted
-            exact = {(_key_value(group_by, k), kind, c): v for (k, kind, c), v in exact.items()}
-            counts = {(_key_value(group_by, k), kind): v for (k, kind), v in counts.items()}
-            return _assemble(group_by, currency, rates, exact, counts, used)
-    return _summarize_in_python(group_by, currency, rates, ledger_filter)
-
-
-def _summarize_in_python(group_by, currency, rates, ledger_filter) -> Summary:
-    """Every database: fetch the grouped sums, convert each exactly with a RateBook."""
-    rows = list(_rows(group_by, ledger_filter, by_day=rates.mode == "transaction"))
-    book = _rate_book(rows, currency, rates)
-    exact = defaultdict(Decimal)  # (key, kind, source currency) -> exact converted sum
-    counts = defaultdict(lambda: [0, 0])  # (key, kind) -> [records, undisclosed]
-    used: dict[tuple[str, str], dict] = {}
-    with localcontext() as ctx:
-        ctx.prec = PRECISION
-        for row in rows:
-            key = _key_value(group_by, row["group_key"])
-            counts[key, row["kind"]][0] += row["records"]
-            counts[key, row["kind"]][1] += row["undisclosed_n"]
-            if not row["currency"]:
-                continue
-            source, target = _quotes(book, row["currency"], rates, row), _quotes(book, currency, rates, row)
-            amount = from_minor(int(row["amount"]), row["currency"])
-            exact[key, row["kind"], row["currency"]] += exact_cross(amount, source, target)
-            for quote in (source, target):
-                disclose(used, quote)
-    return _assemble(group_by, currency, rates, exact, counts, used)
-
-
-def disclose(used: dict, quote) -> None:
-    """Remember a rate used; it is stale if it was stale for any amount it converted."""
-    if quote.currency == "EUR":  # 1 by definition: nothing to disclose
-        return
-    entry = used.setdefault((quote.currency, quote.rate_date.isoformat()), quote.as_dict())
-    entry["stale"] = entry["stale"] or quote.stale
-
-
-def _assemble(group_by, currency, rates, exact, counts, used) -> Summary:
+def _assemble(group_by: str, currency: str, rates: Rates, parts: Parts) -> Summary:
     zero = Decimal(0).quantize(quantum(currency))
-    keys = {key for key, _ in counts}
+    keys = {key for key, _ in parts.counts}
     labels = _labels(group_by, keys)
-    groups = {key: Group(key, labels.get(key, str(key)), zero, zero) for key in keys}
-    for (key, kind, _source), value in exact.items():
-        part = round_money(value, currency)
+    groups = {key: Group(key, labels.get(key) or str(key), zero, zero) for key in keys}
+    for (key, kind), value in parts.converted.items():
         if kind == "pledge":
-            groups[key].pledged += part
+            groups[key].pledged += value
         else:
-            groups[key].delivered += part
-    for (key, kind), (records, undisclosed) in counts.items():
+            groups[key].delivered += value
+    for (key, kind), (records, undisclosed) in parts.counts.items():
         if kind == "pledge":
             groups[key].pledges, groups[key].undisclosed_pledges = records, undisclosed
         else:
             groups[key].deliveries, groups[key].undisclosed_deliveries = records, undisclosed
-    ordered = sorted(groups.values(), key=lambda g: (-g.pledged, -g.delivered, str(g.key)))
     if group_by in ("year", "month"):
         ordered = sorted(groups.values(), key=lambda g: str(g.key))
+    else:
+        ordered = sorted(groups.values(), key=lambda g: (-g.pledged, -g.delivered, str(g.key)))
     total = Group(None, "total", zero, zero)
     for group in ordered:
         total.pledged += group.pledged
@@ -230,5 +181,5 @@ def _assemble(group_by, currency, rates, exact, counts, used) -> Summary:
         total.deliveries += group.deliveries
         total.undisclosed_pledges += group.undisclosed_pledges
         total.undisclosed_deliveries += group.undisclosed_deliveries
-    rates_used = sorted(used.values(), key=lambda q: (q["currency"], q["rate_date"]))
+    rates_used = sorted(parts.used.values(), key=lambda q: (q["currency"], q["rate_date"]))
     return Summary(currency, rates, group_by, ordered, total, rates_used)

@@ -1,70 +1,108 @@
-"""PostgreSQL fast path of aid.summary for `rates=transaction`: convert inside one aggregate.
+"""PostgreSQL's fast path of aid.summary, reading the monthly ConvertedTotal rollup.
 
-The grouped totals are joined to the forward-filled daily rates and each (group, kind,
-currency) part is summed as amount × r(target) / r(source) in NUMERIC, carried to 24
-decimals per row (the Python path carries 50 significant digits); the caller rounds each part
-half up exactly as the Python path does. Returns None (use the exact Python path) on
-SQLite, or when any amount's day lies outside the filled daily table, so a missing rate is
-still reported by ledger.rates with its currency and day.
+Used when the answer can come from whole months (no date filter cutting a month) and, for
+`rates=transaction`, when the target is one of SUMMARY_FAST_CURRENCIES and every amount had
+its rate. Otherwise returns None and the exact Python path answers (with the same rounding).
 """
 
-from collections import defaultdict
+import calendar
 from decimal import Decimal
 
+from django.contrib.postgres.aggregates import BitOr, BoolOr
 from django.db import connection
+from django.db.models import Q, Sum
 
+from aid import rollup
+from aid.models import ConvertedTotal
 from ledger import daily
 from ledger.currencies import minor_units
 from ledger.rates import STALE_AFTER
 
-_PARTS = """
-SELECT t.group_key, t.kind, t.currency, SUM(t.records), SUM(t.undisclosed_n),
-       SUM(CASE WHEN t.currency = '' THEN 0
-                ELSE (t.amount::numeric * COALESCE(tr.rate, 1))::numeric(60, 24) / COALESCE(sr.rate, 1) END),
-       COUNT(*) FILTER (WHERE t.currency <> '' AND (
-           (t.currency <> 'EUR' AND sr.rate IS NULL) OR (%s <> 'EUR' AND tr.rate IS NULL)))
-FROM ({inner}) t
-LEFT JOIN ledger_dailyrate sr ON sr.currency = t.currency AND sr.day = t.day
-LEFT JOIN ledger_dailyrate tr ON tr.currency = %s AND tr.day = t.day
-GROUP BY 1, 2, 3
-"""
-
-_USED = """
-SELECT u.currency, u.rate_day, u.rate, u.oldest, e.source
-FROM (
-    SELECT r.currency, r.rate_day, r.rate, MAX(t.day - r.rate_day) AS oldest
-    FROM (SELECT DISTINCT currency, day FROM ({inner}) q WHERE currency <> '') t
-    JOIN ledger_dailyrate r ON r.day = t.day AND r.currency IN (t.currency, %s)
-    GROUP BY 1, 2, 3
-) u
-JOIN ledger_exchangerate e ON e.currency = u.currency AND e.day = u.rate_day
+_RATES_USED = """
+SELECT r.currency, r.rate_day, r.rate, MAX(u.month + i - r.rate_day) AS oldest, e.source
+FROM ({masks}) u
+CROSS JOIN generate_series(0, 30) AS i
+JOIN ledger_dailyrate r ON r.day = u.month + i AND r.currency IN (u.currency, %s)
+JOIN ledger_exchangerate e ON e.currency = r.currency AND e.day = r.rate_day
+WHERE (u.mask >> i) & 1 = 1 AND r.currency <> 'EUR'
+GROUP BY r.currency, r.rate_day, r.rate, e.source
 """
 
 
-def transaction_parts(rows_queryset, target: str):
-    if not daily.supported():
+def _whole_months(ledger_filter) -> bool:
+    starts_ok = ledger_filter.date_from is None or ledger_filter.date_from.day == 1
+    end = ledger_filter.date_to
+    ends_ok = end is None or end.day == calendar.monthrange(end.year, end.month)[1]
+    return starts_ok and ends_ok
+
+
+def _rollup_rows(target: str, ledger_filter, group_by: str):
+    from aid.summary_python import group_expression
+
+    queryset = ledger_filter.on_totals(ConvertedTotal.objects.filter(target=target), day_field="month")
+    return queryset.annotate(group_key=group_expression(group_by, "month"))
+
+
+def parts(group_by: str, target: str, rates, ledger_filter):
+    if not daily.supported() or not _whole_months(ledger_filter):
         return None
-    inner, params = rows_queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(_PARTS.format(inner=inner), (target, *params, target))
-        parts = cursor.fetchall()
-        if any(row[6] for row in parts):
+    if rates.mode == "transaction":
+        if target not in rollup.fast_targets():
             return None
-        cursor.execute(_USED.format(inner=inner), (*params, target))
-        used_rows = cursor.fetchall()
-    exact = defaultdict(Decimal)
-    counts = defaultdict(lambda: [0, 0])
-    for key, kind, currency, records, undisclosed, converted, _missing in parts:
-        counts[key, kind][0] += records
-        counts[key, kind][1] += undisclosed
-        if currency:
-            exact[key, kind, currency] += Decimal(converted).scaleb(-minor_units(currency))
-    used = {
-        (currency, rate_day.isoformat()): {
-            "currency": currency, "rate_date": rate_day.isoformat(), "rate": str(rate),
-            "stale": oldest > STALE_AFTER.days, "source": source,
-        }
-        for currency, rate_day, rate, oldest, source in used_rows
-        if currency != "EUR"
-    }  # fmt: skip
-    return exact, counts, used
+        return _transaction_parts(group_by, target, ledger_filter)
+    return _fixed_rate_parts(group_by, target, rates, ledger_filter)
+
+
+def _transaction_parts(group_by: str, target: str, ledger_filter):
+    from aid.summary import Parts, key_value
+
+    rows = list(
+        _rollup_rows(target, ledger_filter, group_by)
+        .values("group_key", "kind")
+        .annotate(
+            converted=Sum("converted_minor"),
+            records=Sum("records"),
+            undisclosed=Sum("undisclosed"),
+            unconverted=BoolOr(Q(converted_minor__isnull=True)),
+        )
+        .order_by()
+    )
+    if any(row["unconverted"] for row in rows):
+        return None  # an amount without a rate: the exact path names its currency and day
+    result = Parts()
+    for row in rows:
+        value = Decimal(int(row["converted"] or 0)).scaleb(-minor_units(target))
+        result.add(key_value(group_by, row["group_key"]), row["kind"], value, row["records"], row["undisclosed"])
+    _disclose_transaction_rates(result, target, ledger_filter)
+    return result
+
+
+def _disclose_transaction_rates(result, target: str, ledger_filter) -> None:
+    masks = (
+        ledger_filter.on_totals(ConvertedTotal.objects.filter(target=target), day_field="month")
+        .exclude(currency="")
+        .values("currency", "month")
+        .annotate(mask=BitOr("days_mask"))
+        .order_by()
+    )
+    inner, params = masks.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(_RATES_USED.format(masks=inner), (*params, target))
+        for currency, rate_day, rate, oldest, source in cursor.fetchall():
+            result.used[currency, rate_day.isoformat()] = {
+                "currency": currency, "rate_date": rate_day.isoformat(), "rate": str(rate),
+                "stale": oldest > STALE_AFTER.days, "source": source,
+            }  # fmt: skip
+
+
+def _fixed_rate_parts(group_by: str, target: str, rates, ledger_filter):
+    """A fixed day or `latest`: one rate per currency, so parts are per (group, currency)."""
+    from aid import summary_python
+
+    rows = list(
+        _rollup_rows("EUR", ledger_filter, group_by)  # every rollup row carries the raw amounts
+        .values("group_key", "kind", "currency")
+        .annotate(amount_minor=Sum("amount_minor"), records=Sum("records"), undisclosed=Sum("undisclosed"))
+        .order_by()
+    )
+    return summary_python.convert_rows(rows, group_by, target, rates)

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
+from aid import rollup
 from aid.models import Delivery, LedgerTotal, Pledge
 
 KEY_FIELDS = ("kind", "status", "donor", "programme", "package", "currency", "day")
@@ -74,6 +75,7 @@ def move(old: Contribution | None, new: Contribution | None) -> None:
         count(old, -1)
     if new is not None:
         count(new, +1)
+    rollup.touch([old, new])
 
 
 def _computed_rows():
@@ -114,7 +116,7 @@ def differences() -> list[str]:
     for key in sorted(set(stored) | set(computed), key=str):
         if stored.get(key) != computed.get(key):
             problems.append(f"{key}: stored {stored.get(key)}, base tables {computed.get(key)}")
-    return problems
+    return problems + rollup.differences()
 
 
 @transaction.atomic
@@ -122,4 +124,5 @@ def rebuild() -> int:
     LedgerTotal.objects.all().delete()
     rows = list(_computed_rows())
     LedgerTotal.objects.bulk_create(rows, batch_size=5000)
+    rollup.rebuild()
     return len(rows)

@@ -11,6 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
+from ledger.currencies import MINOR_UNITS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -140,6 +141,13 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 API_ANON_THROTTLE = env_str("API_ANON_THROTTLE", "600/minute")
+
+# Target currencies whose transaction-rate totals PostgreSQL keeps pre-converted (SPEC §9);
+# others are exact too, computed from the daily totals, just slower on a very large ledger.
+SUMMARY_FAST_CURRENCIES = [code.upper() for code in env_list("SUMMARY_FAST_CURRENCIES", ["EUR", "USD", "GBP"])]
+_unknown_fast = [code for code in SUMMARY_FAST_CURRENCIES if code not in MINOR_UNITS]
+if _unknown_fast:
+    raise ImproperlyConfigured(f"SUMMARY_FAST_CURRENCIES: {', '.join(_unknown_fast)} is not an ISO 4217 code.")
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -14,6 +14,16 @@ from ledger.models import ECB_SOURCE, ExchangeRate
 
 BATCH = 5000
 
+# Called with the first day whose rates changed, inside the writing transaction. ledger knows
+# nothing of what others derive from rates; apps that keep converted figures register here.
+rate_listeners: list = []
+
+
+def _rates_changed(currencies, first_day: date) -> None:
+    daily.refresh(currencies)
+    for listener in rate_listeners:
+        listener(first_day)
+
 
 def load_ecb_history(path: Path) -> int:
     """Add the days not yet held; returns how many rates were added. Existing rows are kept."""
@@ -26,7 +36,7 @@ def load_ecb_history(path: Path) -> int:
     with transaction.atomic():
         ExchangeRate.objects.bulk_create(fresh, batch_size=BATCH)
         if fresh:
-            daily.refresh({rate.currency for rate in fresh})
+            _rates_changed({rate.currency for rate in fresh}, min(rate.day for rate in fresh))
     return len(fresh)
 
 
@@ -49,5 +59,5 @@ def enter_rate(
     rate_row.full_clean()
     with transaction.atomic():
         rate_row.save()
-        daily.refresh([currency])
+        _rates_changed([currency], day)
     return rate_row

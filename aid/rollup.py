@@ -1,0 +1,137 @@
+"""Keeping ConvertedTotal (PostgreSQL only) equal to LedgerTotal converted into the fast targets.
+
+Every write refreshes the (key, month) rows it touched, in its own transaction; a bulk import
+defers the refresh to the end of its transaction (`deferred()`); new rates refresh the months
+from their first day on. On SQLite this module does nothing and the summary uses the exact
+Python path.
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import date
+
+from django.conf import settings
+from django.db import connection, transaction
+
+from ledger import daily
+from ledger.currencies import MINOR_UNITS
+
+CHUNK = 2000
+_pending: ContextVar[set | None] = ContextVar("rollup_pending", default=None)
+
+KEY_COLUMNS = "kind, status, donor, programme, package, currency"
+T_KEY_COLUMNS = ", ".join(f"t.{column.strip()}" for column in KEY_COLUMNS.split(","))
+
+
+def fast_targets() -> list[str]:
+    return list(dict.fromkeys(["EUR", *settings.SUMMARY_FAST_CURRENCIES]))
+
+
+def _units_values(codes) -> str:
+    return ", ".join(f"('{code}', {MINOR_UNITS[code]})" for code in sorted(codes))
+
+
+def _insert_sql(where: str) -> str:
+    """Recompute the rows selected by `where` (over aid_ledgertotal t) for every fast target."""
+    return f"""
+INSERT INTO aid_convertedtotal (target, {KEY_COLUMNS}, month, amount_minor, converted_minor, records, undisclosed, days_mask)
+SELECT tg.code, t.kind, t.status, t.donor, t.programme, t.package, t.currency,
+       date_trunc('month', t.day)::date, SUM(t.amount_minor),
+       CASE WHEN bool_or(t.currency <> '' AND (
+                 (t.currency <> 'EUR' AND sr.rate IS NULL) OR (tg.code <> 'EUR' AND tr.rate IS NULL)))
+            THEN NULL
+            ELSE SUM(CASE WHEN t.currency = '' THEN 0
+                          WHEN t.currency = tg.code THEN t.amount_minor
+                          ELSE ROUND((t.amount_minor::numeric * COALESCE(tr.rate, 1))::numeric(60, 24)
+                                     / COALESCE(sr.rate, 1) / power(10::numeric, su.units), tg.units)
+                                     * power(10::numeric, tg.units) END)::bigint
+       END,
+       SUM(t.records), SUM(t.undisclosed), bit_or(1 << (extract(day FROM t.day)::int - 1))
+FROM aid_ledgertotal t
+CROSS JOIN (VALUES {_units_values(fast_targets())}) AS tg(code, units)
+LEFT JOIN (VALUES {_units_values(MINOR_UNITS)}) AS su(code, units) ON su.code = t.currency
+LEFT JOIN ledger_dailyrate sr ON sr.currency = t.currency AND sr.day = t.day
+LEFT JOIN ledger_dailyrate tr ON tr.currency = tg.code AND tr.day = t.day
+WHERE {where}
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+"""
+
+
+def _refresh_keys(keys: set[tuple]) -> None:
+    """keys: (kind, status, donor, programme, package, currency, month)."""
+    keys = sorted(keys)
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start : start + CHUNK]
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s::date)"] * len(chunk))
+            params = [value for key in chunk for value in key]
+            cursor.execute(f"DELETE FROM aid_convertedtotal WHERE ({KEY_COLUMNS}, month) IN ({values})", params)
+            cursor.execute(_insert_sql(f"({T_KEY_COLUMNS}, date_trunc('month', t.day)::date) IN ({values})"), params)
+
+
+def touch(contributions) -> None:
+    """Refresh the rows of these totals.Contribution keys now, or at the end of deferred()."""
+    if not daily.supported():
+        return
+    keys = {
+        (c.kind, c.status, c.donor, c.programme, c.package, c.currency, c.day.replace(day=1))
+        for c in contributions
+        if c
+    }
+    pending = _pending.get()
+    if pending is not None:
+        pending.update(keys)
+    else:
+        _refresh_keys(keys)
+
+
+@contextmanager
+def deferred():
+    """Collect the keys touched inside (a bulk import) and refresh them once, before leaving."""
+    if _pending.get() is not None:
+        yield
+        return
+    token = _pending.set(set())
+    try:
+        yield
+        if daily.supported():
+            _refresh_keys(_pending.get())
+    finally:
+        _pending.reset(token)
+
+
+@transaction.atomic
+def refresh_from(day: date) -> None:
+    """New or changed rates from `day` on: recompute every month from day's month on."""
+    if not daily.supported():
+        return
+    month = day.replace(day=1)
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM aid_convertedtotal WHERE month >= %s", [month])
+        cursor.execute(_insert_sql("t.day >= %s"), [month])
+
+
+@transaction.atomic
+def rebuild() -> None:
+    if not daily.supported():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM aid_convertedtotal")
+        cursor.execute(_insert_sql("TRUE"))
+
+
+def differences() -> list[str]:
+    """Rows that differ from a fresh recomputation (empty when exact)."""
+    if not daily.supported():
+        return []
+    columns = f"target, {KEY_COLUMNS}, month, amount_minor, converted_minor, records, undisclosed, days_mask"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE expected_converted AS SELECT {columns} FROM aid_convertedtotal WITH NO DATA")
+        cursor.execute(_insert_sql("TRUE").replace("INSERT INTO aid_convertedtotal", "INSERT INTO expected_converted"))
+        cursor.execute(
+            f"(SELECT {columns} FROM aid_convertedtotal EXCEPT SELECT {columns} FROM expected_converted) "
+            f"UNION ALL (SELECT {columns} FROM expected_converted EXCEPT SELECT {columns} FROM aid_convertedtotal)"
+        )
+        rows = cursor.fetchall()
+        cursor.execute("DROP TABLE expected_converted")
+    return [f"converted total differs: {row}" for row in rows]

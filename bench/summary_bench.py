@@ -1,0 +1,189 @@
+"""Benchmarks of SPEC §9 on PostgreSQL: prints its figures, asserts nothing.
+
+    .venv/bin/python bench/summary_bench.py [--records 1000000] [--keep]
+
+Builds a separate database (aidledger_bench) with N pledges and N deliveries spread over
+40 donors, 4 programmes, 20 packages, 3 currencies per donor and every day from 2022-02-24
+to 2026-10-30, loads the real ECB rates, rebuilds the pre-aggregated totals, verifies them,
+then times: the summary (median of 7 runs per parameter set), a full CSV export (peak memory),
+and checking a 100,000-row import file.
+"""
+
+import argparse
+import io
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DB = "aidledger_bench"
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB}")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+FIRST, LAST = date(2022, 2, 24), date(2026, 10, 30)
+CURRENCIES = ["NOK", "SEK", "DKK", "GBP", "CAD", "AUD", "PLN", "CZK", "JPY", "CHF"]
+
+
+def prepare_database(keep: bool) -> bool:
+    """Create the bench database; returns True when it already holds data to reuse."""
+    exists = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", f"SELECT 1 FROM pg_database WHERE datname='{DB}'"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    if exists and keep:
+        return True
+    if exists:
+        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", DB], check=True)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB], check=True)
+    return False
+
+
+def timed(label: str, action):
+    start = time.perf_counter()
+    result = action()
+    print(f"{label}: {time.perf_counter() - start:.2f} s", flush=True)
+    return result
+
+
+def generate(records: int) -> None:
+    from django.db import connection
+
+    from aid.models import Donor, Package, Programme
+
+    rng = random.Random(2026)
+    donors = [
+        Donor.objects.create(code=f"{chr(65 + i // 26)}{chr(65 + i % 26)}", name_en=f"Donor {i}") for i in range(40)
+    ]
+    programmes = [Programme.objects.create(code=code, name_en=code) for code in ("PURL", "BILATERAL", "EPF", "UDCG")]
+    packages = [Package.objects.create(programme=programmes[0], code=f"PURL-{n}") for n in range(1, 21)]
+    home = {d.pk: CURRENCIES[i % len(CURRENCIES)] for i, d in enumerate(donors)}
+    span = (LAST - FIRST).days
+
+    def rows(prefix: str):
+        for n in range(records):
+            donor = rng.choice(donors).pk
+            programme = rng.choice(programmes)
+            package = rng.choice(packages).pk if programme.code == "PURL" and rng.random() < 0.7 else None
+            currency = rng.choices([home[donor], "USD", "EUR"], weights=[6, 3, 1])[0]
+            undisclosed = rng.random() < 0.02
+            amount = None if undisclosed else rng.randrange(10_000, 50_000_000_000)
+            day = FIRST + timedelta(days=rng.randrange(span))
+            yield (f"{prefix}-{n}", donor, programme.pk, package, day, amount, "" if undisclosed else currency)
+
+    columns = "ref, donor_id, programme_id, package_id, date, amount_minor, currency, amount_qualifier, description, status, version, created_at, updated_at"
+    extra = {"aid_pledge": ", delivered_minor, deliveries_count, undisclosed_deliveries", "aid_delivery": ""}
+    with connection.cursor() as cursor:
+        for table, prefix in (("aid_pledge", "P"), ("aid_delivery", "D")):
+            with cursor.connection.cursor().copy(f"COPY {table} ({columns}{extra[table]}) FROM STDIN") as copy:
+                for ref, donor, programme, package, day, amount, currency in rows(prefix):
+                    values = [
+                        ref,
+                        donor,
+                        programme,
+                        package,
+                        day,
+                        amount,
+                        currency,
+                        "exact",
+                        "",
+                        "published",
+                        1,
+                        "2026-11-01T00:00:00Z",
+                        "2026-11-01T00:00:00Z",
+                    ]
+                    copy.write_row(values + ([0, 0, 0] if table == "aid_pledge" else []))
+        cursor.execute("ANALYZE")
+
+
+def bench_summary() -> None:
+    from aid.summary import LedgerFilter, Rates, summarize
+
+    cases = [
+        ("group_by=donor currency=EUR rates=transaction", {}),
+        ("group_by=donor currency=USD rates=transaction", {"currency": "USD"}),
+        ("group_by=month currency=EUR rates=transaction", {"group_by": "month"}),
+        ("group_by=package currency=NOK rates=transaction programme=PURL", {"currency": "NOK", "group_by": "package", "ledger_filter": LedgerFilter(programmes=("PURL",))}),
+        ("group_by=donor currency=EUR rates=2025-08-04", {"rates": Rates("day", date(2025, 8, 4))}),
+        ("group_by=year currency=USD rates=latest", {"group_by": "year", "currency": "USD", "rates": Rates("latest")}),
+        ("group_by=donor currency=EUR donor=AA,AB 2025", {"ledger_filter": LedgerFilter(donors=("AA", "AB"), date_from=date(2025, 1, 1), date_to=date(2025, 12, 31))}),
+    ]  # fmt: skip
+    for label, kwargs in cases:
+        summarize(**kwargs)  # warm the caches once
+        times = []
+        for _ in range(7):
+            start = time.perf_counter()
+            summary = summarize(**kwargs)
+            times.append((time.perf_counter() - start) * 1000)
+        print(f"summary {label}: median {statistics.median(times):.0f} ms, max {max(times):.0f} ms "
+              f"({len(summary.groups)} groups, {len(summary.rates_used)} rates disclosed)", flush=True)  # fmt: skip
+
+
+def bench_export() -> None:
+    from aid.export import ledger_querysets, stream_csv
+
+    tracemalloc.start()
+    start = time.perf_counter()
+    lines = sum(1 for _ in stream_csv(ledger_querysets()))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    print(f"CSV export: {lines - 1} records in {time.perf_counter() - start:.1f} s, "
+          f"peak Python memory {peak / 2**20:.1f} MiB", flush=True)  # fmt: skip
+
+
+def bench_import_check() -> None:
+    from aid.importing import _check_all, read_rows
+    from aid.rules import COLUMNS
+
+    out = io.StringIO()
+    out.write(",".join(COLUMNS) + "\n")
+    for n in range(100_000):
+        out.write(f"pledge,NEW-{n},AA,PURL,,,2025-08-04,{n}.50,EUR,exact,,https://example.org/{n},\n")
+    data = out.getvalue()
+    start = time.perf_counter()
+    rows, problems = read_rows(data)
+    planned, problems = _check_all(rows)
+    print(
+        f"import check: {len(planned)} rows valid, {len(problems)} problems, {time.perf_counter() - start:.1f} s",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=1_000_000, help="pledges, and as many deliveries")
+    parser.add_argument("--keep", action="store_true", help="reuse the bench database if it exists")
+    args = parser.parse_args()
+    reuse = prepare_database(args.keep)
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from aid import totals
+    from aid.models import LedgerTotal
+
+    if not reuse:
+        call_command("migrate", verbosity=0)
+        timed("load_ecb_rates (1999-2026, with the daily table)", lambda: call_command("load_ecb_rates"))
+        timed(f"generate {args.records:,} pledges + {args.records:,} deliveries (COPY)", lambda: generate(args.records))
+        timed("rebuild_totals", totals.rebuild)
+        problems = timed("verify totals against base tables", totals.differences)
+        print(f"totals verified: {len(problems)} differences", flush=True)
+    print(f"pre-aggregated rows: {LedgerTotal.objects.count():,}", flush=True)
+    bench_summary()
+    bench_import_check()
+    bench_export()
+    print(f"max RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
