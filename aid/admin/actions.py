@@ -1,5 +1,7 @@
 """List actions: publish, unpublish, delete (each through aid.services) and export as ledger CSV."""
 
+import functools
+
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
@@ -39,24 +41,29 @@ def _ask_reason(modeladmin, request, queryset, *, action: str, question: str):
     return None, TemplateResponse(request, "aid/admin/confirm_action.html", context)
 
 
+def asking_why(question: str):
+    """An action that first asks why (the reason goes to each record's history)."""
+
+    def decorate(apply):
+        @functools.wraps(apply)
+        def action(modeladmin, request, queryset):
+            reason, page = _ask_reason(modeladmin, request, queryset, action=apply.__name__, question=question)
+            return page or apply(modeladmin, request, queryset, reason)
+
+        return action
+
+    return decorate
+
+
 @admin.action(description="Unpublish selected %(verbose_name_plural)s", permissions=["publish"])
-def unpublish(modeladmin, request, queryset):
-    reason, page = _ask_reason(
-        modeladmin, request, queryset, action="unpublish", question="Why take these records off the public ledger?"
-    )
-    if page:
-        return page
+@asking_why("Why take these records off the public ledger?")
+def unpublish(modeladmin, request, queryset, reason: str):
     _set_status(modeladmin, request, queryset, Status.DRAFT, reason)
-    return None
 
 
 @admin.action(description="Delete selected %(verbose_name_plural)s", permissions=["delete"])
-def delete_records(modeladmin, request, queryset):
-    reason, page = _ask_reason(
-        modeladmin, request, queryset, action="delete_records", question="Why delete these records?"
-    )
-    if page:
-        return page
+@asking_why("Why delete these records?")
+def delete_records(modeladmin, request, queryset, reason: str):
     deleted = 0
     for record in queryset:
         try:
@@ -65,7 +72,6 @@ def delete_records(modeladmin, request, queryset):
         except ValidationError as refused:
             modeladmin.message_user(request, " ".join(refused.messages), messages.ERROR)
     modeladmin.message_user(request, f"{deleted} {modeladmin.opts.verbose_name_plural} deleted.", messages.SUCCESS)
-    return None
 
 
 @admin.action(description="Export selected as ledger CSV")

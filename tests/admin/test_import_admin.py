@@ -19,6 +19,11 @@ def upload(client, text: str, **fields):
     return client.post(IMPORT, {"file": SimpleUploadedFile("ledger.csv", text.encode()), **fields})
 
 
+def test_the_upload_page_says_researchers_import_drafts(as_researcher):
+    page = as_researcher.get(IMPORT)
+    assert page.status_code == 200 and b"Your imports arrive as drafts" in page.content
+
+
 def test_the_preview_shows_each_line_and_writes_nothing(as_researcher):
     record("pledge", ref="NL-1", amount="400000000", status=Status.DRAFT)
     preview = upload(as_researcher, csv_of(*GOOD))

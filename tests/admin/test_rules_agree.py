@@ -90,13 +90,14 @@ def test_a_delivery_in_another_programme_is_refused_alike(as_researcher, pledge)
     assert not Delivery.objects.exists()
 
 
+def with_inline_delivery(data: dict, **fields) -> dict:
+    row = {"ref": "NL-NEW-D1", "date": "2025-09-01", "amount": "5", "amount_qualifier": "exact", "status": "draft",
+           "sources": data["sources"], **fields}  # fmt: skip
+    return {**data, **management("deliveries", total=1), **{f"deliveries-0-{k}": v for k, v in row.items()}}
+
+
 def test_an_inline_delivery_is_checked_against_the_pledge_being_added(as_researcher):
-    data = pledge_post(ref="NL-NEW", **management("deliveries", total=1))
-    data.update({
-        "deliveries-0-ref": "NL-NEW-D1", "deliveries-0-date": "2025-09-01", "deliveries-0-amount": "5",
-        "deliveries-0-currency": "EUX", "deliveries-0-amount_qualifier": "exact", "deliveries-0-status": "draft",
-        "deliveries-0-sources": data["sources"],
-    })  # fmt: skip
+    data = with_inline_delivery(pledge_post(ref="NL-NEW"), currency="EUX")
     response = as_researcher.post("/admin/aid/pledge/add/", data)
     [formset] = [f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "deliveries"]
     problem = import_problem(row("delivery", ref="NL-NEW-D1", currency="EUX"), "currency")
@@ -105,12 +106,7 @@ def test_an_inline_delivery_is_checked_against_the_pledge_being_added(as_researc
 
 
 def test_an_inline_delivery_takes_the_pledges_donor_and_programme(as_researcher):
-    data = pledge_post(ref="NL-NEW", **management("deliveries", total=1))
-    data.update({
-        "deliveries-0-ref": "NL-NEW-D1", "deliveries-0-date": "2025-09-01", "deliveries-0-amount": "5",
-        "deliveries-0-currency": "EUR", "deliveries-0-amount_qualifier": "exact", "deliveries-0-status": "draft",
-        "deliveries-0-sources": data["sources"],
-    })  # fmt: skip
+    data = with_inline_delivery(pledge_post(ref="NL-NEW"), currency="EUR")
     assert as_researcher.post("/admin/aid/pledge/add/", data).status_code == 302
     delivery = Delivery.objects.get()
     assert (delivery.pledge.ref, delivery.donor.code, delivery.programme.code) == ("NL-NEW", "NL", "PURL")
