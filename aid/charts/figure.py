@@ -15,7 +15,7 @@ OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "
 ROLE_COLOURS = {"pledged": "#0072B2", "delivered": "#E69F00", "need": "#D55E00"}
 PATTERNS = ["", "/", "\\", "x", ".", "+"]
 ROW_HEIGHT = 34  # pixels per category of a horizontal chart: 30+ donors stay readable
-MAX_TICKS = 12
+MAX_TICKS = 8
 
 
 def _marker(series: Series, index: int) -> dict:
@@ -56,10 +56,10 @@ def plotly_figure(chart: Chart) -> dict:
     value_axis = {"title": {"text": chart.unit}, "tickformat": ",.0f", "rangemode": "tozero", "fixedrange": True,
                   "automargin": True}  # fmt: skip
     category_axis = {"type": "category", "automargin": True, "fixedrange": True}
-    step = -(-len(chart.categories) // MAX_TICKS)
-    if step > 1:  # a long run of months: label every few, so the labels stay readable
-        category_axis.update(tickmode="array", tickvals=chart.categories[::step])
     horizontal = chart.layout.startswith("horizontal")
+    step = -(-len(chart.categories) // MAX_TICKS)
+    if step > 1 and not horizontal:  # a long run of months: label every few, so the labels stay readable
+        category_axis.update(tickmode="array", tickvals=chart.categories[::step])
     layout = {
         "barmode": "stack" if chart.layout.endswith("stack") else "group",
         "separators": fmt.separators(),
