@@ -83,23 +83,29 @@ def read_rows(data: bytes | str) -> tuple[list[tuple[int, dict]], list[str]]:
 
 
 def _check_all(rows: list[tuple[int, dict]]) -> tuple[list[PlannedRow], list[str]]:
+    """Pledges first, so a delivery or valuation may name a pledge further down the file."""
     lookup = BatchLookup([row for _, row in rows])
-    for _, row in rows:  # pledges in the file count as existing for the rows that name them
-        if (row.get("record") or "").strip().lower() == "pledge":
-            clean, _ = check_record({**row, "pledge_ref": ""}, lookup)
-            if clean:
+    is_pledge = [(row.get("record") or "").strip().lower() == "pledge" for _, row in rows]
+    checked: dict[int, tuple[CleanRecord | None, list[Problem]]] = {}
+    for pass_for_pledges in (True, False):
+        for (line, row), pledge in zip(rows, is_pledge, strict=True):
+            if pledge != pass_for_pledges:
+                continue
+            clean, problems = check_record(row, lookup)
+            if clean and pledge:
                 lookup.add_pledge(clean)
-    planned, problems, first_line = [], [], {}
+            checked[line] = (clean, problems)
+    planned, messages, first_line = [], [], {}
     for line, row in rows:
-        clean, row_problems = check_record(row, lookup)
+        clean, problems = checked[line]
         ref = (row.get("ref") or "").strip()
         if ref in first_line:
-            row_problems.append(Problem("ref", ref, f"also on line {first_line[ref]}: a ref appears once per file"))
+            problems = [*problems, Problem("ref", ref, f"also on line {first_line[ref]}: a ref appears once per file")]
         first_line.setdefault(ref, line)
-        problems += [p.at_line(line) for p in row_problems]
-        if clean and not row_problems:
+        messages += [p.at_line(line) for p in problems]
+        if clean and not problems:
             planned.append(PlannedRow(line, clean))
-    return planned, problems
+    return planned, messages
 
 
 class _DryRunRollback(Exception):
