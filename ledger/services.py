@@ -5,7 +5,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import timezone
 
 from ledger import daily
 from ledger.currencies import BASE_CURRENCY, is_currency
@@ -28,15 +29,16 @@ def _rates_changed(currencies, first_day: date) -> None:
 def load_ecb_history(path: Path) -> int:
     """Add the days not yet held; returns how many rates were added. Existing rows are kept."""
     held = set(ExchangeRate.objects.values_list("currency", "day"))
-    fresh = [
-        ExchangeRate(currency=currency, day=day, rate=rate, source=ECB_SOURCE)
-        for currency, day, rate in read_rates(path)
-        if (currency, day) not in held
-    ]
-    with transaction.atomic():
-        ExchangeRate.objects.bulk_create(fresh, batch_size=BATCH)
+    now = timezone.now()
+    fresh = [(c, d, r) for c, d, r in read_rates(path) if (c, d) not in held]
+    table = ExchangeRate._meta.db_table
+    # A plain executemany: ~200,000 rows in seconds, where building model instances took minutes.
+    insert = f"INSERT INTO {table} (currency, day, rate, source, source_url, entered_by, created_at) VALUES (%s, %s, %s, %s, '', '', %s)"
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(fresh), BATCH):
+            cursor.executemany(insert, [(c, d, r, ECB_SOURCE, now) for c, d, r in fresh[start : start + BATCH]])
         if fresh:
-            _rates_changed({rate.currency for rate in fresh}, min(rate.day for rate in fresh))
+            _rates_changed({c for c, _, _ in fresh}, min(d for _, d, _ in fresh))
     return len(fresh)
 
 
