@@ -7,6 +7,8 @@ database any other way, and the totals and delivered figures stay exact.
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.forms import Textarea
 from django.shortcuts import redirect
 from django.urls import path
 from simple_history.admin import SimpleHistoryAdmin
@@ -35,6 +37,7 @@ class InlineRecordAdmin(admin.TabularInline):
     extra = 0
     show_change_link = True
     autocomplete_fields = ["sources"]
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 30})}}
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
