@@ -124,6 +124,15 @@ def save_record(
     return SaveResult(record, action, tuple(clean.warnings))
 
 
+def link_sources(record, chosen, *, user=None, reason: str = "") -> None:
+    """Make `chosen` the record's sources (the admin may pick several); never leaves none."""
+    wanted = {source.pk for source in chosen}
+    if wanted and wanted != set(record.sources.values_list("pk", flat=True)):
+        record._history_user = user
+        record._change_reason = reason
+        record.sources.set(wanted)
+
+
 def _after_write(kind: str, record, old_pledge_id: int | None) -> None:
     if kind == "pledge":
         refresh_progress(record)

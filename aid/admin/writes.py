@@ -19,15 +19,6 @@ def adopt(form_instance, saved) -> None:
     form_instance._state.db = saved._state.db
 
 
-def link_sources(record, chosen, *, user, reason: str) -> None:
-    """The sources picked on the form beyond the one `save_record` links (the lowest id)."""
-    wanted = {source.pk for source in chosen}
-    if wanted and wanted != set(record.sources.values_list("pk", flat=True)):
-        record._history_user = user
-        record._change_reason = reason
-        record.sources.set(wanted)
-
-
 @transaction.atomic
 def save_form(request, form, *, status: str, reason: str) -> services.SaveResult:
     """Save a checked form's record; raises StaleEdit when its version moved meanwhile."""
@@ -39,7 +30,7 @@ def save_form(request, form, *, status: str, reason: str) -> services.SaveResult
         expected_version=form.expected_version(),
     )
     if "sources" in form.fields:
-        link_sources(result.record, form.cleaned_data.get("sources") or [], user=request.user, reason=reason)
+        services.link_sources(result.record, form.cleaned_data.get("sources") or [], user=request.user, reason=reason)
     for warning in save_warnings(result.record, result.warnings):
         messages.warning(request, f"{result.record.ref}: {warning}")
     return result
