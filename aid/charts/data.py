@@ -31,6 +31,10 @@ def nothing(params: ChartParams, key=None) -> Group:
     return Group(key, str(key or ""), zero, zero)
 
 
+def donor_pages_source() -> tuple[str, str]:
+    return (_("Each donor's page lists its records with their sources"), "")
+
+
 def summarize_for(params: ChartParams, group_by: str):
     return summarize(
         group_by=group_by, currency=params.currency, rates=params.rates, ledger_filter=params.ledger_filter
@@ -142,7 +146,7 @@ def donors_chart(params: ChartParams, subject: str | None = None) -> Chart:
         categories=labels, series=_pledged_and_delivered(summary.groups, labels, params.currency, qualified),
         params=params, api_url=params.api_url("donor"), table=Table(_group_columns(_("Donor")), rows),
         layout="horizontal", notes=undisclosed_note(summary.total), total=summary.total,
-        sources=[(_("Each donor's page lists its records with their sources"), "")],
+        sources=[donor_pages_source()],
     )  # fmt: skip
 
 
@@ -198,7 +202,7 @@ def cumulative_chart(params: ChartParams, subject: str | None = None) -> Chart:
         description=_("Two step lines, pledged to date and delivered to date, month by month over %(count)d months.")
         % {"count": len(months)},
         categories=labels, series=series, params=params, api_url=params.api_url("month"),
-        table=Table(columns, rows), notes=undisclosed_note(total), total=total,
+        table=Table(columns, rows), notes=undisclosed_note(total), total=total, sources=[donor_pages_source()],
     )  # fmt: skip
 
 
