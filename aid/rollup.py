@@ -117,7 +117,9 @@ def rebuild() -> None:
         return
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM aid_convertedtotal")
+        cursor.execute("ANALYZE aid_ledgertotal")
         cursor.execute(_insert_sql("TRUE"))
+        cursor.execute("ANALYZE aid_convertedtotal")  # fresh statistics, or the planner guesses 1 row
 
 
 def differences() -> list[str]:

@@ -19,13 +19,14 @@ from ledger.currencies import minor_units
 from ledger.rates import STALE_AFTER
 
 _RATES_USED = """
-SELECT r.currency, r.rate_day, r.rate, MAX(u.month + i - r.rate_day) AS oldest, e.source
-FROM ({masks}) u
-CROSS JOIN generate_series(0, 30) AS i
-JOIN ledger_dailyrate r ON r.day = u.month + i AND r.currency IN (u.currency, %s)
-JOIN ledger_exchangerate e ON e.currency = r.currency AND e.day = r.rate_day
-WHERE (u.mask >> i) & 1 = 1 AND r.currency <> 'EUR'
-GROUP BY r.currency, r.rate_day, r.rate, e.source
+WITH u AS ({masks}),
+m AS (SELECT currency, month, mask FROM u UNION ALL SELECT %s, month, bit_or(mask) FROM u GROUP BY month)
+SELECT r.currency, r.rate_day, r.rate, MAX(r.day - r.rate_day) AS oldest, r.source
+FROM m
+JOIN ledger_dailyrate r ON r.currency = m.currency AND r.day >= m.month AND r.day < m.month + 31
+WHERE (m.mask >> (extract(day FROM r.day)::int - 1)) & 1 = 1
+  AND date_trunc('month', r.day) = m.month AND r.currency <> 'EUR'
+GROUP BY r.currency, r.rate_day, r.rate, r.source
 """
 
 

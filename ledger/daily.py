@@ -13,12 +13,12 @@ FIRST_DAY = date(2014, 1, 1)
 AHEAD = timedelta(days=366)
 
 _FILL = """
-INSERT INTO ledger_dailyrate (currency, day, rate, rate_day)
-SELECT c.currency, d.day::date, r.rate, r.day
+INSERT INTO ledger_dailyrate (currency, day, rate, rate_day, source)
+SELECT c.currency, d.day::date, r.rate, r.day, r.source
 FROM (SELECT DISTINCT currency FROM ledger_exchangerate WHERE currency = ANY(%(currencies)s)) c
 CROSS JOIN generate_series(%(first)s::date, %(last)s::date, interval '1 day') AS d(day)
 CROSS JOIN LATERAL (
-    SELECT e.rate, e.day FROM ledger_exchangerate e
+    SELECT e.rate, e.day, e.source FROM ledger_exchangerate e
     WHERE e.currency = c.currency AND e.day <= d.day
     ORDER BY e.day DESC LIMIT 1
 ) r

@@ -45,6 +45,7 @@ class DailyRate(models.Model):
     day = models.DateField()
     rate = models.DecimalField(max_digits=15, decimal_places=6)
     rate_day = models.DateField(help_text="the publication day the rate comes from")
+    source = models.CharField(max_length=200, default="")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["currency", "day"], name="one_daily_rate")]
