@@ -50,6 +50,23 @@ class LedgerFilter:
             queryset = queryset.filter(currency__in=self.original_currencies)
         return queryset
 
+    def on_records(self, queryset):
+        """The same selection on the pledge or delivery table (codes through the relations)."""
+        queryset = queryset.filter(status=self.status)
+        if self.donors:
+            queryset = queryset.filter(donor__code__in=self.donors)
+        if self.programmes:
+            queryset = queryset.filter(programme__code__in=self.programmes)
+        if self.packages:
+            queryset = queryset.filter(package__code__in=self.packages)
+        if self.date_from:
+            queryset = queryset.filter(date__gte=self.date_from)
+        if self.date_to:
+            queryset = queryset.filter(date__lte=self.date_to)
+        if self.original_currencies:
+            queryset = queryset.filter(currency__in=self.original_currencies)
+        return queryset
+
 
 @dataclass(frozen=True)
 class Rates:

@@ -4,6 +4,8 @@ The declared filters document the parameters; `filter_queryset` reads them with 
 functions the summary and the charts use, so a bad value is the same 400 everywhere.
 """
 
+from dataclasses import replace
+
 import django_filters
 from django.db.models import F
 
@@ -21,20 +23,7 @@ ORDER_BY = {
 
 def published_records(chosen: LedgerFilter, queryset):
     """The records a LedgerFilter selects (its `on_totals` twin for the record tables)."""
-    queryset = queryset.filter(status=Status.PUBLISHED)
-    if chosen.donors:
-        queryset = queryset.filter(donor__code__in=chosen.donors)
-    if chosen.programmes:
-        queryset = queryset.filter(programme__code__in=chosen.programmes)
-    if chosen.packages:
-        queryset = queryset.filter(package__code__in=chosen.packages)
-    if chosen.date_from:
-        queryset = queryset.filter(date__gte=chosen.date_from)
-    if chosen.date_to:
-        queryset = queryset.filter(date__lte=chosen.date_to)
-    if chosen.original_currencies:
-        queryset = queryset.filter(currency__in=chosen.original_currencies)
-    return queryset
+    return replace(chosen, status=Status.PUBLISHED).on_records(queryset)
 
 
 def _text(help_text: str):

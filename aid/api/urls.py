@@ -1,4 +1,5 @@
-from django.urls import path
+from django.http import HttpResponsePermanentRedirect, JsonResponse
+from django.urls import path, re_path, resolve, reverse
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
@@ -16,10 +17,33 @@ router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("pledges", PledgeViewSet, basename="pledge")
 router.register("deliveries", DeliveryViewSet, basename="delivery")
 
+ENDPOINTS = ("donor-list", "programme-list", "pledge-list", "delivery-list", "summary", "changes", "schema", "docs")
+
+
+def index(request):
+    """`/api/v1/` itself: where everything is (a plain JSON map, outside the schema)."""
+    return JsonResponse(
+        {name.replace("-list", "s"): request.build_absolute_uri(reverse(f"api:{name}")) for name in ENDPOINTS}
+    )
+
+
+def not_found(request, rest=""):
+    # Unknown paths under /api/v1/ answer in JSON like every other API error, not an HTML page;
+    # a missing trailing slash still gets Django's usual redirect.
+    if rest and not rest.endswith("/") and resolve(f"/api/v1/{rest}/").func is not not_found:
+        query = f"?{request.META['QUERY_STRING']}" if request.META.get("QUERY_STRING") else ""
+        return HttpResponsePermanentRedirect(f"/api/v1/{rest}/{query}")
+    return JsonResponse(
+        {"status": 404, "param": None, "detail": f"no API endpoint at /api/v1/{rest}: see /api/v1/docs/"}, status=404
+    )
+
+
 urlpatterns = [
+    path("", index, name="index"),
     *router.urls,
     path("summary/", SummaryView.as_view(), name="summary"),
     path("changes/", ChangesView.as_view(), name="changes"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]
+urlpatterns.append(re_path(r"^(?P<rest>.*)$", not_found))

@@ -18,20 +18,7 @@ KINDS = (("pledge", Pledge), ("delivery", Delivery))
 
 def records(model, ledger_filter: LedgerFilter):
     """Published pledges or deliveries matching the filter, as `LedgerFilter.on_totals` picks totals."""
-    queryset = model.objects.filter(status=ledger_filter.status)
-    if ledger_filter.donors:
-        queryset = queryset.filter(donor__code__in=ledger_filter.donors)
-    if ledger_filter.programmes:
-        queryset = queryset.filter(programme__code__in=ledger_filter.programmes)
-    if ledger_filter.packages:
-        queryset = queryset.filter(package__code__in=ledger_filter.packages)
-    if ledger_filter.date_from:
-        queryset = queryset.filter(date__gte=ledger_filter.date_from)
-    if ledger_filter.date_to:
-        queryset = queryset.filter(date__lte=ledger_filter.date_to)
-    if ledger_filter.original_currencies:
-        queryset = queryset.filter(currency__in=ledger_filter.original_currencies)
-    return queryset
+    return ledger_filter.on_records(model.objects.all())
 
 
 def _group_key(group_by: str):
