@@ -10,7 +10,7 @@ CHUNK = 900  # stays under SQLite's limit on query parameters
 class DatabaseLookup:
     """One record at a time (admin forms): a few small queries, cached."""
 
-    def __init__(self, *, exclude_ref: str | None = None):
+    def __init__(self):
         self._donors: set[str] | None = None
 
     def donor_exists(self, code: str) -> bool:

@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 
@@ -18,7 +19,7 @@ class RecordRow:
     qualifier: str
     delivered: str = ""
     share: str = ""
-    share_value: float | None = None  # only for the <progress> element's drawing, never for a figure
+    share_value: Decimal | None = None  # drawn by the <progress> element (0 to 1)
 
 
 def record_row(record) -> RecordRow:
@@ -33,7 +34,7 @@ def record_row(record) -> RecordRow:
         row.delivered = fmt.amount(record.delivered, record.currency)
         row.share = fmt.share(record.delivered_share)
         if record.delivered_share is not None:
-            row.share_value = min(float(record.delivered_share), 1.0)
+            row.share_value = min(record.delivered_share, Decimal(1))  # a progress bar tops out at 1
     return row
 
 
