@@ -23,9 +23,9 @@ WITH u AS ({masks}),
 m AS (SELECT currency, month, mask FROM u UNION ALL SELECT %s, month, bit_or(mask) FROM u GROUP BY month)
 SELECT r.currency, r.rate_day, r.rate, MAX(r.day - r.rate_day) AS oldest, r.source
 FROM m
-JOIN ledger_dailyrate r ON r.currency = m.currency AND r.day >= m.month AND r.day < m.month + 31
-WHERE (m.mask >> (extract(day FROM r.day)::int - 1)) & 1 = 1
-  AND date_trunc('month', r.day) = m.month AND r.currency <> 'EUR'
+JOIN ledger_dailyrate r
+  ON r.currency = m.currency AND r.day >= m.month AND r.day < (m.month + interval '1 month')::date
+WHERE (m.mask >> (extract(day FROM r.day)::int - 1)) & 1 = 1 AND r.currency <> 'EUR'
 GROUP BY r.currency, r.rate_day, r.rate, r.source
 """
 
