@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Max, Q
+from django.db import connection
+from django.db.models import Q
 
 from ledger.currencies import BASE_CURRENCY, get_currency
 from ledger.models import ExchangeRate
@@ -60,22 +61,15 @@ class RateBook:
 
     @classmethod
     def for_days(cls, currencies, first: date, last: date) -> "RateBook":
-        """Rates able to answer any day in [first, last]: two queries whatever the span."""
-        wanted = sorted({c for c in currencies if c != BASE_CURRENCY})
-        for code in wanted:
-            get_currency(code)
+        """Rates able to answer any day in [first, last]: a few queries whatever the span."""
+        wanted = cls._checked(currencies)
         if not wanted:
             return cls([])
         # Near date.min (a query for year 1, say) the window stops there instead of overflowing.
         window_start = first - LOOKBACK if first > date.min + LOOKBACK else date.min
-        before_window = (
-            ExchangeRate.objects.filter(currency__in=wanted, day__lt=window_start)
-            .values("currency")
-            .annotate(last=Max("day"))
-        )
-        earlier = Q()
-        for row in before_window:
-            earlier |= Q(currency=row["currency"], day=row["last"])
+        earlier = Q(pk__in=[])
+        for currency, day in _newest_days(wanted, before=window_start).items():
+            earlier |= Q(currency=currency, day=day)
         in_window = Q(currency__in=wanted, day__gte=window_start, day__lte=last)
         rows = ExchangeRate.objects.filter(in_window | earlier).values_list("currency", "day", "rate", "source")
         return cls(rows)
@@ -83,13 +77,18 @@ class RateBook:
     @classmethod
     def latest(cls, currencies) -> "RateBook":
         """Each currency's newest rate held."""
-        wanted = sorted({c for c in currencies if c != BASE_CURRENCY})
-        newest = ExchangeRate.objects.filter(currency__in=wanted).values("currency").annotate(last=Max("day"))
         pick = Q(pk__in=[])
-        for row in newest:
-            pick |= Q(currency=row["currency"], day=row["last"])
+        for currency, day in _newest_days(cls._checked(currencies)).items():
+            pick |= Q(currency=currency, day=day)
         rows = ExchangeRate.objects.filter(pick).values_list("currency", "day", "rate", "source")
         return cls(rows)
+
+    @staticmethod
+    def _checked(currencies) -> list[str]:
+        wanted = sorted({c for c in currencies if c != BASE_CURRENCY})
+        for code in wanted:
+            get_currency(code)
+        return wanted
 
     def newest_day(self, currency: str) -> date | None:
         days = self._days.get(currency)
@@ -113,6 +112,27 @@ class RateBook:
         if day is None:
             raise MissingRate(currency, None)
         return self.quote(currency, day)
+
+
+def _newest_days(currencies: list[str], *, before: date | None = None) -> dict[str, date]:
+    """Each currency's newest publication day (before `before`, when given), in one query.
+
+    One indexed "newest first, take one" lookup per currency, where a grouped MAX would read
+    every rate since 1999.
+    """
+    if not currencies:
+        return {}
+    table = ExchangeRate._meta.db_table
+    lookup = f"(SELECT day FROM {table} WHERE currency = %s AND day < %s ORDER BY day DESC LIMIT 1)"
+    end = before or date.max
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join([lookup] * len(currencies)), [v for c in currencies for v in (c, end)])
+        days = cursor.fetchone()
+    return {
+        currency: day if isinstance(day, date) else date.fromisoformat(day)  # SQLite answers text
+        for currency, day in zip(currencies, days, strict=True)
+        if day is not None
+    }
 
 
 def rate_on(currency: str, day: date) -> RateQuote:
