@@ -105,13 +105,15 @@ class RateBook:
         return RateQuote(currency, rate, days[index], day, source)
 
     def latest_quote(self, currency: str) -> RateQuote:
+        """The newest rate held, wanted for today: stale when it is over a week old today."""
+        today = date.today()
         if currency == BASE_CURRENCY:
-            today = date.today()
             return RateQuote(BASE_CURRENCY, Decimal(1), today, today, BASE_SOURCE)
         day = self.newest_day(currency)
         if day is None:
             raise MissingRate(currency, None)
-        return self.quote(currency, day)
+        rate, source = self._rates[currency][-1]
+        return RateQuote(currency, rate, day, max(today, day), source)
 
 
 def _newest_days(currencies: list[str], *, before: date | None = None) -> dict[str, date]:

@@ -60,3 +60,9 @@ def test_conversion_rounds_half_up():
 
 def test_eur_needs_no_rate():
     assert convert(Money(Decimal("5"), "EUR"), to="EUR", on=MONDAY).result.amount == Decimal("5.00")
+
+
+def test_the_latest_rate_is_stale_when_over_a_week_old_today():
+    rate("USD", "2020-01-02", "1.1")
+    quote = RateBook.latest(["USD"]).latest_quote("USD")
+    assert (quote.rate_date, quote.wanted, quote.stale) == (date(2020, 1, 2), date.today(), True)
