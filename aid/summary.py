@@ -35,37 +35,24 @@ class LedgerFilter:
     status: str = Status.PUBLISHED
 
     def on_totals(self, queryset, *, day_field: str = "day"):
-        queryset = queryset.filter(status=self.status)
-        if self.donors:
-            queryset = queryset.filter(donor__in=self.donors)
-        if self.programmes:
-            queryset = queryset.filter(programme__in=self.programmes)
-        if self.packages:
-            queryset = queryset.filter(package__in=self.packages)
-        if self.date_from:
-            queryset = queryset.filter(**{f"{day_field}__gte": self.date_from})
-        if self.date_to:
-            queryset = queryset.filter(**{f"{day_field}__lte": self.date_to})
-        if self.original_currencies:
-            queryset = queryset.filter(currency__in=self.original_currencies)
-        return queryset
+        """Select rows of a totals table (codes stored as plain columns)."""
+        return self._select(queryset, codes=("donor", "programme", "package"), day_field=day_field)
 
     def on_records(self, queryset):
         """The same selection on the pledge or delivery table (codes through the relations)."""
-        queryset = queryset.filter(status=self.status)
-        if self.donors:
-            queryset = queryset.filter(donor__code__in=self.donors)
-        if self.programmes:
-            queryset = queryset.filter(programme__code__in=self.programmes)
-        if self.packages:
-            queryset = queryset.filter(package__code__in=self.packages)
-        if self.date_from:
-            queryset = queryset.filter(date__gte=self.date_from)
-        if self.date_to:
-            queryset = queryset.filter(date__lte=self.date_to)
-        if self.original_currencies:
-            queryset = queryset.filter(currency__in=self.original_currencies)
-        return queryset
+        return self._select(queryset, codes=("donor__code", "programme__code", "package__code"), day_field="date")
+
+    def _select(self, queryset, *, codes: tuple[str, str, str], day_field: str):
+        donor, programme, package = codes
+        wanted = {
+            f"{donor}__in": self.donors,
+            f"{programme}__in": self.programmes,
+            f"{package}__in": self.packages,
+            f"{day_field}__gte": self.date_from,
+            f"{day_field}__lte": self.date_to,
+            "currency__in": self.original_currencies,
+        }
+        return queryset.filter(status=self.status, **{lookup: value for lookup, value in wanted.items() if value})
 
 
 @dataclass(frozen=True)
