@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run test lint bench install
 
@@ -13,7 +14,12 @@ $(STAMP): requirements.txt
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+# The test tools (Playwright for the browser tests, schemathesis for the API) only for `make test`.
+$(DEV_STAMP): requirements-dev.txt $(STAMP)
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(DEV_STAMP)
+
+install: $(STAMP) $(DEV_STAMP)
 
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
@@ -21,7 +27,7 @@ run: $(STAMP)
 	$(BIN)/python manage.py load_seed
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(STAMP)
+test: $(DEV_STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

@@ -24,7 +24,10 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium")
+        message = f"{CHROMIUM} is missing: apt-get install -y --no-install-recommends chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # CI installs it: a missing browser there is a failure
+        pytest.skip(message)  # a newcomer's machine without Chromium still runs everything else
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
