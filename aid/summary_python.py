@@ -8,6 +8,7 @@ from django.db.models import F, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
 
 from aid.models import LedgerTotal
+from aid.summary_parts import Parts, key_value
 from ledger.conversion import PRECISION, exact_cross
 from ledger.money import from_minor, round_money
 from ledger.rates import RateBook
@@ -56,8 +57,6 @@ def parts(group_by: str, target: str, rates, ledger_filter):
 
 def convert_rows(rows: list[dict], group_by: str, target: str, rates):
     """Each row is one part: converted exactly, rounded half up, added to its group."""
-    from aid.summary import Parts, key_value
-
     book = _rate_book(rows, target, rates)
     result = Parts()
     with localcontext() as ctx:

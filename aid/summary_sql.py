@@ -14,6 +14,7 @@ from django.db.models import Q, Sum
 
 from aid import rollup
 from aid.models import ConvertedTotal
+from aid.summary_parts import Parts, key_value
 from ledger import daily
 from ledger.currencies import minor_units
 from ledger.rates import STALE_AFTER
@@ -55,8 +56,6 @@ def parts(group_by: str, target: str, rates, ledger_filter):
 
 
 def _transaction_parts(group_by: str, target: str, ledger_filter):
-    from aid.summary import Parts, key_value
-
     rows = list(
         _rollup_rows(target, ledger_filter, group_by)
         .values("group_key", "kind")
