@@ -61,13 +61,18 @@ def for_export(queryset):
     )
 
 
-def stream_csv(querysets: Iterable) -> Iterator[str]:
-    """Header, then every record of each queryset, a line at a time (memory stays flat)."""
-    writer = csv.DictWriter(_Line(), fieldnames=COLUMNS, lineterminator="\n")
+def csv_lines(columns, rows: Iterable[dict]) -> Iterator[str]:
+    """Header, then one CSV line per row, as they come: the one CSV dialect of the project."""
+    writer = csv.DictWriter(_Line(), fieldnames=list(columns), lineterminator="\n")
     yield writer.writeheader()
-    for queryset in querysets:
-        for record in for_export(queryset).iterator(chunk_size=CHUNK):
-            yield writer.writerow(record_row(record))
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def stream_csv(querysets: Iterable) -> Iterator[str]:
+    """Every record of each queryset as ledger CSV, a line at a time (memory stays flat)."""
+    records = (record for qs in querysets for record in for_export(qs).iterator(chunk_size=CHUNK))
+    return csv_lines(COLUMNS, (record_row(record) for record in records))
 
 
 def ledger_querysets(pledges=None, deliveries=None, valuations=None):

@@ -1,12 +1,11 @@
 """CSV output (`?format=csv`): streamed a line at a time, so memory stays flat at any size."""
 
-import csv
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
 
-from aid.export import CHUNK, _Line, for_export, record_row  # _Line: one CSV dialect everywhere
+from aid.export import CHUNK, csv_lines, for_export, record_row
 from aid.models import Delivery, Status
 from aid.rules import COLUMNS
 
@@ -20,14 +19,7 @@ class CSVRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         rows = data if isinstance(data, list) else [data]
-        return "".join(stream_rows(list(rows[0]) if rows else [], rows)).encode()
-
-
-def stream_rows(columns: list[str], rows: Iterable[dict]) -> Iterator[str]:
-    writer = csv.DictWriter(_Line(), fieldnames=columns, lineterminator="\n")
-    yield writer.writeheader()
-    for row in rows:
-        yield writer.writerow(row)
+        return "".join(csv_lines(list(rows[0]) if rows else [], rows)).encode()
 
 
 def csv_response(lines: Iterator[str], filename: str) -> StreamingHttpResponse:
@@ -45,6 +37,4 @@ def _public_row(record) -> dict:
 
 def public_ledger_csv(queryset) -> Iterator[str]:
     """The ledger CSV of SPEC §4 (aid.export's rows), without naming draft pledges."""
-    return stream_rows(
-        list(COLUMNS), (_public_row(record) for record in for_export(queryset).iterator(chunk_size=CHUNK))
-    )
+    return csv_lines(list(COLUMNS), (_public_row(record) for record in for_export(queryset).iterator(chunk_size=CHUNK)))

@@ -5,9 +5,10 @@ from rest_framework.generics import GenericAPIView
 
 from aid import params
 from aid.api import changes
-from aid.api.csv import csv_response, stream_rows
+from aid.api.csv import csv_response
 from aid.api.serializers.changes import ChangeSerializer
 from aid.api.views.base import PublicReadView, documented
+from aid.export import csv_lines
 
 SINCE = OpenApiParameter(
     "since",
@@ -39,6 +40,6 @@ class ChangesView(PublicReadView, GenericAPIView):
         since = params.since(request.query_params)
         if self.wants_csv():
             entries = ChangeSerializer(changes.describe(list(changes.feed(since))), many=True).data
-            return csv_response(stream_rows(CSV_COLUMNS, csv_rows(entries)), "changes")
+            return csv_response(csv_lines(CSV_COLUMNS, csv_rows(entries)), "changes")
         page = self.paginate_queryset(changes.feed(since))
         return self.get_paginated_response(self.get_serializer(changes.describe(page), many=True).data)

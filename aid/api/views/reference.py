@@ -2,8 +2,9 @@
 
 from rest_framework import mixins, viewsets
 
-from aid.api.csv import csv_response, stream_rows
+from aid.api.csv import csv_response
 from aid.api.views.base import PublicReadView
+from aid.export import csv_lines
 
 
 class ReferenceViewSet(PublicReadView, mixins.ListModelMixin, viewsets.GenericViewSet):
@@ -18,5 +19,5 @@ class ReferenceViewSet(PublicReadView, mixins.ListModelMixin, viewsets.GenericVi
     def list(self, request, *args, **kwargs):
         if self.wants_csv():
             rows = (self.csv_row(data) for data in self.get_serializer(self.get_queryset(), many=True).data)
-            return csv_response(stream_rows(self.csv_columns, rows), self.csv_name)
+            return csv_response(csv_lines(self.csv_columns, rows), self.csv_name)
         return super().list(request, *args, **kwargs)

@@ -5,10 +5,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from aid import params
-from aid.api.csv import csv_response, stream_rows
+from aid.api.csv import csv_response
 from aid.api.filters import RecordFilterSet
 from aid.api.serializers.summary import GroupSerializer, SummarySerializer
 from aid.api.views.base import PublicReadView, documented
+from aid.export import csv_lines
 from aid.summary import GROUP_BY, summarize
 
 GROUP_COLUMNS = list(GroupSerializer().fields)
@@ -50,5 +51,5 @@ class SummaryView(PublicReadView, APIView):
         data = SummarySerializer(summary).data
         if self.wants_csv():
             columns = [*GROUP_COLUMNS, "currency", "rates"]
-            return csv_response(stream_rows(columns, csv_rows(summary, data)), f"summary-by-{chosen.group_by}")
+            return csv_response(csv_lines(columns, csv_rows(summary, data)), f"summary-by-{chosen.group_by}")
         return Response(data)
