@@ -39,10 +39,17 @@
         if (!input.value) { input.focus(); return; }  // wait for the day to be chosen
       }
       if (target.type === "date" && target.value === "" && target.name === "rates_day") { return; }
+      // One navigation per choice: a date field may report its change twice (input, then blur).
+      if (form.dataset.submitting) { return; }
+      form.dataset.submitting = "1";
       form.requestSubmit();
     });
   }
 
   document.querySelectorAll(".plot[data-figure]").forEach(draw);
   document.querySelectorAll("form.controls").forEach(wire);
+  // Back from the next view (bfcache) restores this page as it was: let its form submit again.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form.controls").forEach(function (form) { delete form.dataset.submitting; });
+  });
 })();
