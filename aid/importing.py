@@ -49,8 +49,13 @@ class ImportReport:
         return f"{len(self.rows)} rows: {counts}"
 
 
-def read_rows(data: bytes | str) -> tuple[list[tuple[int, dict]], list[str]]:
-    """Parse the CSV; returns (line number, row) pairs, or the problems with the file itself."""
+def read_rows(
+    data: bytes | str, *, columns=COLUMNS, required=REQUIRED_COLUMNS
+) -> tuple[list[tuple[int, dict]], list[str]]:
+    """Parse the CSV; returns (line number, row) pairs, or the problems with the file itself.
+
+    `columns` and `required` are the ledger's unless another CSV format (indicators) names its own.
+    """
     if isinstance(data, bytes):
         try:
             data = data.decode("utf-8-sig")
@@ -59,10 +64,8 @@ def read_rows(data: bytes | str) -> tuple[list[tuple[int, dict]], list[str]]:
     data = data.lstrip("\ufeff")
     reader = csv.DictReader(io.StringIO(data, newline=""), restkey="__extra__")
     header = reader.fieldnames or []
-    problems = [f"line 1, column {name}: {name!r}: unknown column" for name in header if name not in COLUMNS]
-    problems += [
-        f"line 1, column {name}: '': required column is missing" for name in REQUIRED_COLUMNS if name not in header
-    ]
+    problems = [f"line 1, column {name}: {name!r}: unknown column" for name in header if name not in columns]
+    problems += [f"line 1, column {name}: '': required column is missing" for name in required if name not in header]
     if not header:
         problems = ["line 1, column -: '': the file is empty: a header row is required"]
     if problems:

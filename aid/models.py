@@ -303,3 +303,7 @@ class ConvertedTotal(models.Model):
 
     def __str__(self):
         return f"{self.target} {self.kind} {self.donor}/{self.programme}/{self.package} {self.currency} {self.month}"
+
+
+# Context figures (GDP, population, other trackers' totals) live in their own module.
+from aid.context.models import Indicator, TrackerFigure  # noqa: E402, F401

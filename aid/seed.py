@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from aid.context.seed import load_context
 from aid.importing import ImportReport, import_ledger
 from aid.models import Donor, Package, Programme, ReferenceFigure, Source
 from ledger.money import to_minor
@@ -92,6 +93,8 @@ def load_seed() -> ImportReport:
     with transaction.atomic():
         load_reference_tables()
         load_reference_figures()
+        if problems := load_context():
+            raise SeedError("fixtures/indicators.csv does not import:\n" + "\n".join(problems))
         report = import_ledger((FIXTURES / "ledger.csv").read_bytes())
         if not report.ok:
             raise SeedError("fixtures/ledger.csv does not import:\n" + "\n".join(report.problems))
