@@ -10,6 +10,9 @@ def favicon(request):
     return redirect(static("favicon.svg"), permanent=True)
 
 
+# Under /api/ the API's JSON error shape; a lost database is a 503, not a 500 (aid.guard).
+handler500 = "aid.guard.server_error"
+
 urlpatterns = [
     path("favicon.ico", favicon),
     path("admin/", admin.site.urls),

@@ -5,6 +5,7 @@
 """
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -66,3 +67,8 @@ def handle(exc, context):
     param, message = _first_message(data["detail"] if isinstance(data, dict) and "detail" in data else data)
     response.data = {"status": response.status_code, "param": param, "detail": message}
     return response
+
+
+def error_json(status: int, detail: str, param: str | None = None, headers=None) -> JsonResponse:
+    """The same error shape for answers given outside DRF (middleware, the 500 handler)."""
+    return JsonResponse({"status": status, "param": param, "detail": detail}, status=status, headers=headers)
