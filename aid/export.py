@@ -5,6 +5,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch
 
+from aid.formulas import neutralise
 from aid.models import Delivery, Pledge, Source, Valuation
 from aid.rules import COLUMNS
 
@@ -62,11 +63,14 @@ def for_export(queryset):
 
 
 def csv_lines(columns, rows: Iterable[dict]) -> Iterator[str]:
-    """Header, then one CSV line per row, as they come: the one CSV dialect of the project."""
+    """Header, then one CSV line per row, as they come: the one CSV dialect of the project.
+
+    Text that a spreadsheet would run as a formula is written with a leading `'` (aid.formulas).
+    """
     writer = csv.DictWriter(_Line(), fieldnames=list(columns), lineterminator="\n")
     yield writer.writeheader()
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow({name: neutralise(value) for name, value in row.items()})
 
 
 def stream_csv(querysets: Iterable) -> Iterator[str]:

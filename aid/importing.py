@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from aid import rollup, services
+from aid.formulas import restore
 from aid.lookups import BatchLookup
 from aid.models import Status
 from aid.rules import COLUMNS, REQUIRED_COLUMNS, CleanRecord, Problem, check_record
@@ -79,7 +80,7 @@ def read_rows(
                 continue
             if not any((value or "").strip() for value in row.values()):
                 continue
-            rows.append((line, row))
+            rows.append((line, {name: restore(value) if value else value for name, value in row.items()}))
     except csv.Error as error:
         problems.append(f"line {reader.line_num}, column -: '': malformed CSV ({error})")
     return rows, problems

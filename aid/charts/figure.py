@@ -10,6 +10,7 @@ import io
 
 from aid.charts import formatting as fmt
 from aid.charts.chart import Chart, Series
+from aid.formulas import neutralise
 
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 ROLE_COLOURS = {"pledged": "#0072B2", "delivered": "#E69F00", "need": "#D55E00"}
@@ -81,7 +82,7 @@ def plotly_figure(chart: Chart) -> dict:
 def csv_text(chart: Chart) -> str:
     output = io.StringIO()
     writer = csv.writer(output, lineterminator="\n")
-    writer.writerow(chart.table.columns + ["currency", "rates"])
+    writer.writerow([neutralise(name) for name in chart.table.columns] + ["currency", "rates"])
     for row in chart.table.rows:
-        writer.writerow([cell.raw for cell in row] + [chart.currency, str(chart.params.rates)])
+        writer.writerow([neutralise(cell.raw) for cell in row] + [chart.currency, str(chart.params.rates)])
     return output.getvalue()
