@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from aid.context.normalise import PER
 from aid.models import Donor, Package, Programme
 from aid.summary import GROUP_BY, LedgerFilter, Rates
 from ledger.currencies import is_currency
@@ -100,6 +101,16 @@ def group_by(query) -> str:
     text = _one(query, "group_by") or "donor"
     if text not in GROUP_BY:
         raise ParamError("group_by", f"{text!r} is not one of {', '.join(GROUP_BY)}")
+    return text
+
+
+def per(query, grouped_by: str) -> str:
+    """`gdp` or `capita` (aid.context.normalise), or '' for plain amounts; donors only."""
+    text = _one(query, "per").lower()
+    if text and text not in PER:
+        raise ParamError("per", f"{text!r} is not one of {', '.join(PER)}")
+    if text and grouped_by != "donor":
+        raise ParamError("per", "a share of GDP or an amount per person is given per donor: use group_by=donor")
     return text
 
 

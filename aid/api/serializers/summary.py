@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from aid.api.serializers.context import IndicatorSerializer, PerValue
 from aid.api.serializers.fields import DecimalString, RateUsedSerializer
 
 
@@ -15,6 +16,13 @@ class GroupSerializer(serializers.Serializer):
     pledges = serializers.IntegerField()
     deliveries = serializers.IntegerField()
     undisclosed = serializers.IntegerField(help_text="records with an undisclosed amount: unknown, not counted as zero")
+    # Only with per=gdp|capita (aid.context.normalise); a plain summary leaves them out.
+    pledged_per = PerValue(
+        help_text="per=gdp: pledged as % of the donor's GDP (3 decimals); per=capita: pledged per person in the "
+        "summary's currency (2 decimals); null for a donor without the indicator"
+    )
+    delivered_per = PerValue(help_text="the same for delivered; null when delivered is unknown")
+    indicator = IndicatorSerializer(required=False, allow_null=True, help_text="what was divided by; null without")
 
 
 class SummarySerializer(serializers.Serializer):
@@ -23,3 +31,7 @@ class SummarySerializer(serializers.Serializer):
     groups = GroupSerializer(many=True)
     total = GroupSerializer(help_text="the sum of the rounded parts above, so the parts add up")
     rates_used = RateUsedSerializer(many=True)
+    per = serializers.ChoiceField(choices=["gdp", "capita"], required=False, help_text="only with per=")
+    missing_indicator = serializers.ListField(
+        child=serializers.CharField(), required=False, help_text="only with per=: donors without the indicator"
+    )

@@ -1,5 +1,7 @@
 """Pledged vs delivered, grouped and converted: `aid.summary.summarize`, nothing else."""
 
+from dataclasses import replace
+
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -9,10 +11,13 @@ from aid.api.csv import csv_response
 from aid.api.filters import RecordFilterSet
 from aid.api.serializers.summary import GroupSerializer, SummarySerializer
 from aid.api.views.base import PublicReadView, documented
+from aid.context import normalise
 from aid.export import csv_lines
 from aid.summary import GROUP_BY, summarize
 
-GROUP_COLUMNS = list(GroupSerializer().fields)
+PER_COLUMNS = ["pledged_per", "delivered_per"]
+INDICATOR_COLUMNS = ["indicator_name", "indicator_year", "indicator_value", "indicator_unit", "indicator_source_url"]
+GROUP_COLUMNS = [name for name in GroupSerializer().fields if name not in (*PER_COLUMNS, "indicator")]
 LIST_FILTERS = [
     OpenApiParameter(name, str, description=f.extra["help_text"])
     for name, f in RecordFilterSet.base_filters.items()
@@ -26,13 +31,39 @@ SUMMARY_PARAMETERS = [
         str,
         description="`transaction` (each amount at its own date's rate, the default), `latest`, or a day YYYY-MM-DD.",
     ),
+    OpenApiParameter(
+        "per",
+        str,
+        enum=list(normalise.PER),
+        description="`gdp`: each donor's figures as % of its GDP (converted into the GDP's currency by the same "
+        "rate rule); `capita`: per person, in `currency`. Only with group_by=donor.",
+    ),
     *LIST_FILTERS,
 ]
 
 
 def csv_rows(summary, data: dict):
     for group in [*data["groups"], data["total"]]:
-        yield {**group, "currency": summary.currency, "rates": str(summary.rates)}
+        group = dict(group)
+        indicator = group.pop("indicator", None) or {}
+        context = {f"indicator_{key}": indicator.get(key) for key in ("name", "year", "value", "unit")}
+        context["indicator_source_url"] = (indicator.get("source") or {}).get("url")
+        yield {
+            **group,
+            **(context if "pledged_per" in group else {}),
+            "currency": summary.currency,
+            "rates": str(summary.rates),
+        }
+
+
+def with_per(data: dict, summary, per: str, chosen) -> dict:
+    """The donors' figures as % of GDP or per person; the same question is asked again in a GDP's currency."""
+
+    def in_currency(currency: str, donors: tuple[str, ...]):
+        narrowed = replace(chosen.ledger_filter, donors=donors)
+        return summarize(group_by="donor", currency=currency, rates=chosen.rates, ledger_filter=narrowed)
+
+    return normalise.annotate(data, normalise.normalise(summary, per, in_currency))
 
 
 class SummaryView(PublicReadView, APIView):
@@ -45,11 +76,14 @@ class SummaryView(PublicReadView, APIView):
     @documented(SummarySerializer, *SUMMARY_PARAMETERS)
     def get(self, request):
         chosen = params.summary_params(request.query_params)
+        per = params.per(request.query_params, chosen.group_by)
         summary = summarize(
             group_by=chosen.group_by, currency=chosen.currency, rates=chosen.rates, ledger_filter=chosen.ledger_filter
         )
         data = SummarySerializer(summary).data
+        if per:
+            data = with_per(data, summary, per, chosen)
         if self.wants_csv():
-            columns = [*GROUP_COLUMNS, "currency", "rates"]
+            columns = [*GROUP_COLUMNS, *((PER_COLUMNS + INDICATOR_COLUMNS) if per else []), "currency", "rates"]
             return csv_response(csv_lines(columns, csv_rows(summary, data)), f"summary-by-{chosen.group_by}")
         return Response(data)
