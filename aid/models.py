@@ -51,6 +51,7 @@ class Donor(Translated):
     code = models.CharField(max_length=2, unique=True, help_text="ISO 3166-1 alpha-2, or EU")
     eu_member = models.BooleanField(default=False)
     nato_member = models.BooleanField(default=False)
+    nato_joined = models.PositiveSmallIntegerField(null=True, blank=True, help_text="year it joined NATO")
     history = HistoricalRecords()
 
     class Meta:

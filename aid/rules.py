@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from aid.countries import NEAR_MISSES, donor_codes
 from aid.models import Qualifier
 from ledger.currencies import is_currency, minor_units
 from ledger.money import TooManyDecimals, parse_decimal, to_minor
@@ -169,8 +170,11 @@ def _check_identity(raw: dict, problems: list[Problem], lookup: Lookup) -> tuple
     donor = _text(raw, "donor").upper()
     if not donor:
         problems.append(Problem("donor", donor, "a donor code is required"))
+    elif donor not in donor_codes():
+        hint = f" (for this country use {NEAR_MISSES[donor]})" if donor in NEAR_MISSES else ""
+        problems.append(Problem("donor", _text(raw, "donor"), f"not an ISO 3166-1 alpha-2 country code nor EU{hint}"))
     elif not lookup.donor_exists(donor):
-        problems.append(Problem("donor", _text(raw, "donor"), "unknown donor code: add the donor in the admin first"))
+        problems.append(Problem("donor", _text(raw, "donor"), "this donor was removed in the admin: add it again"))
     programme = _text(raw, "programme").upper()
     if not programme:
         problems.append(Problem("programme", programme, "a programme code is required"))

@@ -59,9 +59,7 @@ def generate(records: int) -> None:
     from aid.models import Donor, Package, Programme
 
     rng = random.Random(2026)
-    donors = [
-        Donor.objects.create(code=f"{chr(65 + i // 26)}{chr(65 + i % 26)}", name_en=f"Donor {i}") for i in range(40)
-    ]
+    donors = list(Donor.objects.order_by("code")[:40])  # the migrations hold every ISO 3166-1 country
     programmes = [Programme.objects.create(code=code, name_en=code) for code in ("PURL", "BILATERAL", "EPF", "UDCG")]
     packages = [Package.objects.create(programme=programmes[0], code=f"PURL-{n}") for n in range(1, 21)]
     # A donor's habits: its own currency and USD (some also EUR), two programmes, a few packages.
@@ -122,7 +120,7 @@ def bench_summary() -> None:
         ("group_by=package currency=NOK rates=transaction programme=PURL", {"currency": "NOK", "group_by": "package", "ledger_filter": LedgerFilter(programmes=("PURL",))}),
         ("group_by=donor currency=EUR rates=2025-08-04", {"rates": Rates("day", date(2025, 8, 4))}),
         ("group_by=year currency=USD rates=latest", {"group_by": "year", "currency": "USD", "rates": Rates("latest")}),
-        ("group_by=donor currency=EUR donor=AA,AB 2025", {"ledger_filter": LedgerFilter(donors=("AA", "AB"), date_from=date(2025, 1, 1), date_to=date(2025, 12, 31))}),
+        ("group_by=donor currency=EUR donor=AD,AE 2025", {"ledger_filter": LedgerFilter(donors=("AD", "AE"), date_from=date(2025, 1, 1), date_to=date(2025, 12, 31))}),
     ]  # fmt: skip
     for label, kwargs in cases:
         summarize(**kwargs)  # warm the caches once

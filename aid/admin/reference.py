@@ -14,7 +14,7 @@ from aid.models import Donor, Package, Programme, ReferenceFigure, Source
 
 @admin.register(Donor)
 class DonorAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "name_en", "name_nl", "eu_member", "nato_member"]
+    list_display = ["code", "name_en", "name_nl", "eu_member", "nato_member", "nato_joined"]
     list_filter = ["eu_member", "nato_member"]
     search_fields = ["code", "name_en", "name_nl"]
 

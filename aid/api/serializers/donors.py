@@ -7,3 +7,4 @@ class DonorSerializer(serializers.Serializer):
     name_nl = serializers.CharField()
     eu_member = serializers.BooleanField()
     nato_member = serializers.BooleanField()
+    nato_joined = serializers.IntegerField(allow_null=True, help_text="year it joined NATO; null if not a member")
