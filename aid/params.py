@@ -104,6 +104,11 @@ def group_by(query) -> str:
     return text
 
 
+def donors(query) -> tuple[str, ...]:
+    """`donor`: comma-separated codes that must exist."""
+    return _codes(query, "donor", Donor, upper=True)
+
+
 def per(query, grouped_by: str) -> str:
     """`gdp` or `capita` (aid.context.normalise), or '' for plain amounts; donors only."""
     text = _one(query, "per").lower()

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from aid.api.views.changes import ChangesView
+from aid.api.views.crosscheck import CrossCheckView
 from aid.api.views.deliveries import DeliveryViewSet
 from aid.api.views.donors import DonorViewSet
 from aid.api.views.pledges import PledgeViewSet
@@ -17,7 +18,17 @@ router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("pledges", PledgeViewSet, basename="pledge")
 router.register("deliveries", DeliveryViewSet, basename="delivery")
 
-ENDPOINTS = ("donor-list", "programme-list", "pledge-list", "delivery-list", "summary", "changes", "schema", "docs")
+ENDPOINTS = (
+    "donor-list",
+    "programme-list",
+    "pledge-list",
+    "delivery-list",
+    "summary",
+    "crosscheck",
+    "changes",
+    "schema",
+    "docs",
+)
 
 
 class DocsView(SpectacularSwaggerView):
@@ -48,6 +59,7 @@ urlpatterns = [
     path("", index, name="index"),
     *router.urls,
     path("summary/", SummaryView.as_view(), name="summary"),
+    path("crosscheck/", CrossCheckView.as_view(), name="crosscheck"),
     path("changes/", ChangesView.as_view(), name="changes"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
