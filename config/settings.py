@@ -4,6 +4,7 @@ Development (the default, DEBUG=1) runs with no configuration at all on an SQLit
 Production (DEBUG=0) refuses to start without SECRET_KEY and ALLOWED_HOSTS.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
     "ledger",
     "aid",
 ]
@@ -62,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -96,6 +100,17 @@ if DATABASES["default"]["ENGINE"] not in (
     raise ImproperlyConfigured("DATABASE_URL must be a sqlite:// or postgres:// URL.")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# django-axes first: it refuses a locked-out user+address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", default=5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", default=15, minimum=1))
+# Per user AND address: a guesser is stopped without letting anyone lock a colleague out everywhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "aid.clients.client_address"
+AXES_LOCKOUT_CALLABLE = "aid.admin.lockout.locked_out"
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -143,6 +158,27 @@ CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 API_ANON_THROTTLE = env_str("API_ANON_THROTTLE", "600/minute")
 
+# How many reverse proxies stand in front (each appends to X-Forwarded-For): the client is the
+# address the outermost of them saw. 0: REMOTE_ADDR, and X-Forwarded-For is ignored (a client
+# could write anything there). Used by the throttle and the login lockout (aid.clients).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", default=0, minimum=0, maximum=20)
+
+# The shared cache (throttle counts, cached responses): Redis when CACHE_URL is set, so every
+# gunicorn worker counts against the same limit; else each process keeps its own memory cache.
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"CACHE_URL={CACHE_URL!r} is not a redis://, rediss:// or unix:// URL.")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": CACHE_URL,
+        # Several sites (or test runs) can share one Redis database without sharing counters.
+        "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "aid-ledger"),
+    }
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
 # Target currencies whose transaction-rate totals PostgreSQL keeps pre-converted (SPEC §9);
 # others are exact too, computed from the daily totals, just slower on a very large ledger.
 SUMMARY_FAST_CURRENCIES = [code.upper() for code in env_list("SUMMARY_FAST_CURRENCIES", ["EUR", "USD", "GBP"])]
@@ -153,7 +189,8 @@ if _unknown_fast:
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["aid.api.throttling.AnonThrottle"],
+    "NUM_PROXIES": TRUSTED_PROXIES,
     "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_THROTTLE},
     "COERCE_DECIMAL_TO_STRING": True,
 }
