@@ -35,7 +35,8 @@ def record_row(record) -> dict:
         "ref": record.ref, "date": record.date.isoformat(), "amount": _amount(record),
         "currency": record.currency, "amount_qualifier": record.amount_qualifier,
         "description": record.description, "source_url": source.url if source else "",
-        "source_title": source.title if source else "",
+        "source_title": source.title if source else "", "confidence": record.confidence,
+        "source_kind": source.kind if source else "",
     }  # fmt: skip
     if isinstance(record, Valuation):
         pledge = record.pledge

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import get_language
 from simple_history.models import HistoricalRecords
 
+from aid.context.models import SourceKind
 from ledger.currencies import CURRENCY_CHOICES
 from ledger.money import Money, from_minor
 
@@ -24,6 +25,14 @@ class Qualifier(models.TextChoices):
     EXACT = "exact", "exact"
     AT_LEAST = "at_least", "at least"
     APPROX = "approx", "approximately"
+
+
+class Confidence(models.TextChoices):
+    """How far a record can be trusted, as the researcher judged it; blank = not assessed."""
+
+    HIGH = "high", "high"
+    MEDIUM = "medium", "medium"
+    LOW = "low", "low"
 
 
 class Kind(models.TextChoices):
@@ -80,6 +89,7 @@ class Source(models.Model):
     title = models.CharField(max_length=500, blank=True)
     publisher = models.CharField(max_length=200, blank=True)
     published_on = models.DateField(null=True, blank=True)
+    kind = models.CharField(max_length=14, choices=SourceKind.choices, blank=True, help_text="blank: not assessed")
 
     class Meta:
         ordering = ["url"]
@@ -144,6 +154,7 @@ class LedgerRecord(MoneyFields):
     package = models.ForeignKey(Package, null=True, blank=True, on_delete=models.PROTECT)
     date = models.DateField()
     description = models.TextField(blank=True)
+    confidence = models.CharField(max_length=6, choices=Confidence.choices, blank=True, help_text="blank: not assessed")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     sources = models.ManyToManyField(Source)
     version = models.PositiveIntegerField(default=1, help_text="raised on every save; guards concurrent edits")
@@ -212,6 +223,7 @@ class Valuation(MoneyFields):
     pledge = models.ForeignKey(Pledge, on_delete=models.CASCADE, related_name="valuations")
     date = models.DateField()
     description = models.TextField(blank=True)
+    confidence = models.CharField(max_length=6, choices=Confidence.choices, blank=True, help_text="blank: not assessed")
     sources = models.ManyToManyField(Source)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from aid.context.normalise import PER
-from aid.models import Donor, Package, Programme
+from aid.models import Confidence, Donor, Package, Programme
 from aid.summary import GROUP_BY, LedgerFilter, Rates
 from ledger.currencies import is_currency
 
+NOT_ASSESSED = "not_assessed"
 CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 
 
@@ -82,7 +83,19 @@ def ledger_filter(query, *, status: str = "published") -> LedgerFilter:
         date_to=date_to,
         original_currencies=tuple(_currency(c.strip(), "original_currency") for c in original.split(",") if c.strip()),
         status=status,
+        confidences=confidences(query),
     )
+
+
+def confidences(query) -> tuple[str, ...]:
+    """`high,medium`: records judged so; `not_assessed` picks those nobody has judged yet."""
+    text = _one(query, "confidence").lower()
+    words = tuple(dict.fromkeys(part.strip() for part in text.split(",") if part.strip()))
+    allowed = (*Confidence.values, NOT_ASSESSED)
+    bad = [word for word in words if word not in allowed]
+    if bad or (text and not words):
+        raise ParamError("confidence", f"{(bad or [text])[0]!r} is not one of {', '.join(allowed)}")
+    return tuple("" if word == NOT_ASSESSED else word for word in words)
 
 
 def currency(query, default: str = "EUR") -> str:

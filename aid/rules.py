@@ -14,14 +14,14 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from aid.countries import NEAR_MISSES, donor_codes
-from aid.models import Qualifier
+from aid.models import Confidence, Qualifier, SourceKind
 from ledger.currencies import is_currency, minor_units
 from ledger.money import TooManyDecimals, parse_decimal, to_minor
 
 RECORD_KINDS = ("pledge", "delivery", "valuation")
 COLUMNS = (
     "record", "ref", "donor", "programme", "package", "pledge_ref", "date", "amount",
-    "currency", "amount_qualifier", "description", "source_url", "source_title",
+    "currency", "amount_qualifier", "description", "source_url", "source_title", "confidence", "source_kind",
 )  # fmt: skip
 REQUIRED_COLUMNS = ("record", "ref", "donor", "programme", "date", "source_url")
 REF_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
@@ -30,6 +30,8 @@ PACKAGE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 # 10^16 major units: far above any aid budget, and sums of such amounts stay inside 64 bits.
 LARGEST_AMOUNT = Decimal(10) ** 16
 QUALIFIERS = frozenset(Qualifier.values)
+CONFIDENCES = tuple(Confidence.values)
+SOURCE_KINDS = tuple(SourceKind.values)
 WHITESPACE = re.compile(r"\s")
 HOST = re.compile(
     r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\.?$|^\[[0-9A-Fa-f:.]+\]$|^\d{1,3}(?:\.\d{1,3}){3}$"
@@ -92,6 +94,8 @@ class CleanRecord:
     description: str
     source_url: str
     source_title: str
+    confidence: str = ""  # empty: not assessed
+    source_kind: str = ""  # empty: not assessed (a source's kind, once known, is kept)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -222,6 +226,14 @@ def _check_link(
     return pledge_ref
 
 
+def _check_choice(raw: dict, column: str, allowed: tuple[str, ...], problems: list[Problem]) -> str:
+    """An optional column of fixed words; empty means "not assessed", never a guess."""
+    value = _text(raw, column).lower()
+    if value and value not in allowed:
+        problems.append(Problem(column, _text(raw, column), f"must be {', '.join(allowed)}, or empty (not assessed)"))
+    return value
+
+
 def check_record(raw: dict, lookup: Lookup, *, today: date | None = None) -> tuple[CleanRecord | None, list[Problem]]:
     """Check one record; returns (clean record, []) or (None, problems)."""
     today = today or date.today()
@@ -237,6 +249,8 @@ def check_record(raw: dict, lookup: Lookup, *, today: date | None = None) -> tup
     if qualifier not in QUALIFIERS:
         problems.append(Problem("amount_qualifier", qualifier, "must be exact, at_least or approx"))
     pledge_ref = _check_link(record, raw, donor, programme, day, problems, warnings, lookup)
+    confidence = _check_choice(raw, "confidence", CONFIDENCES, problems)
+    source_kind = _check_choice(raw, "source_kind", SOURCE_KINDS, problems)
     source_url = _text(raw, "source_url")
     if not is_source_url(source_url):
         reason = "a source is required: the http(s) URL of a public page" if not source_url else "not an http(s) URL"
@@ -250,6 +264,7 @@ def check_record(raw: dict, lookup: Lookup, *, today: date | None = None) -> tup
         pledge_ref=pledge_ref, date=day, amount_minor=amount_minor,
         currency=currency if amount_minor is not None else "", amount_qualifier=qualifier,
         description=_text(raw, "description"), source_url=source_url,
-        source_title=_text(raw, "source_title"), warnings=warnings,
+        source_title=_text(raw, "source_title"), confidence=confidence, source_kind=source_kind,
+        warnings=warnings,
     )  # fmt: skip
     return clean, []

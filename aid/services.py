@@ -43,11 +43,18 @@ def _package(programme: Programme, code: str) -> Package | None:
     return package
 
 
-def _source(url: str, title: str) -> Source:
-    source, created = Source.objects.get_or_create(url=url, defaults={"title": title})
+def _source(url: str, title: str, kind: str) -> Source:
+    source, created = Source.objects.get_or_create(url=url, defaults={"title": title, "kind": kind})
+    changed = []
     if not created and title and not source.title:
         source.title = title
-        source.save(update_fields=["title"])
+        changed.append("title")
+    # An empty kind is "not assessed": it never clears a kind another row has assessed.
+    if not created and kind and source.kind != kind:
+        source.kind = kind
+        changed.append("kind")
+    if changed:
+        source.save(update_fields=changed)
     return source
 
 
@@ -59,6 +66,7 @@ def _wanted_values(clean: CleanRecord, status: str) -> dict:
         "currency": clean.currency,
         "amount_qualifier": clean.amount_qualifier,
         "description": clean.description,
+        "confidence": clean.confidence,
     }
     if clean.record == "valuation":
         values["pledge"] = Pledge.objects.get(ref=clean.pledge_ref)
@@ -74,10 +82,13 @@ def _wanted_values(clean: CleanRecord, status: str) -> dict:
     return values
 
 
-def _differs(record, values: dict, source_url: str) -> bool:
+def _differs(record, values: dict, clean: CleanRecord) -> bool:
     if any(getattr(record, name) != value for name, value in values.items()):
         return True
-    return not record.sources.filter(url=source_url).exists()
+    linked = record.sources.filter(url=clean.source_url)
+    if clean.source_kind:
+        linked = linked.filter(kind=clean.source_kind)
+    return not linked.exists()
 
 
 def _contribution(kind: str, record) -> totals.Contribution | None:
@@ -103,7 +114,7 @@ def save_record(
             f"{clean.ref} was changed by someone else (now version {record.version}); reload it and edit again"
         )
     values = _wanted_values(clean, status)
-    if record is not None and not _differs(record, values, clean.source_url):
+    if record is not None and not _differs(record, values, clean):
         return SaveResult(record, "unchanged", tuple(clean.warnings))
     old = _contribution(clean.record, record)
     old_pledge_id = getattr(record, "pledge_id", None)
@@ -118,7 +129,7 @@ def save_record(
     record._history_user = user
     record.full_clean(exclude=["sources"], validate_unique=False, validate_constraints=False)
     record.save()
-    record.sources.add(_source(clean.source_url, clean.source_title))
+    record.sources.add(_source(clean.source_url, clean.source_title, clean.source_kind))
     totals.move(old, _contribution(clean.record, record))
     _after_write(clean.record, record, old_pledge_id)
     return SaveResult(record, action, tuple(clean.warnings))

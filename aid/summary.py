@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from aid import summary_python, summary_sql
+from aid import summary_python, summary_records, summary_sql
 from aid.models import Donor, Package, Programme, Status
 from aid.summary_parts import Parts
 from ledger.money import quantum
@@ -34,6 +34,12 @@ class LedgerFilter:
     date_to: date | None = None
     original_currencies: tuple[str, ...] = ()
     status: str = Status.PUBLISHED
+    confidences: tuple[str, ...] = ()  # '' among them: records not assessed
+
+    @property
+    def reads_records(self) -> bool:
+        """True when a filter needs a field the pre-aggregated totals do not carry."""
+        return bool(self.confidences)
 
     def on_totals(self, queryset, *, day_field: str = "day"):
         """Select rows of a totals table (codes stored as plain columns)."""
@@ -41,7 +47,8 @@ class LedgerFilter:
 
     def on_records(self, queryset):
         """The same selection on the pledge or delivery table (codes through the relations)."""
-        return self._select(queryset, codes=("donor__code", "programme__code", "package__code"), day_field="date")
+        queryset = self._select(queryset, codes=("donor__code", "programme__code", "package__code"), day_field="date")
+        return queryset.filter(confidence__in=self.confidences) if self.confidences else queryset
 
     def _select(self, queryset, *, codes: tuple[str, str, str], day_field: str):
         donor, programme, package = codes
@@ -111,7 +118,11 @@ def summarize(
 
     `use_rollup=False` forces the exact Python path (to verify the fast one against it).
     """
-    parts = summary_sql.parts(group_by, currency, rates, ledger_filter) if use_rollup else None
+    parts = None
+    if ledger_filter.reads_records:
+        parts = summary_records.parts(group_by, currency, rates, ledger_filter)
+    elif use_rollup:
+        parts = summary_sql.parts(group_by, currency, rates, ledger_filter)
     if parts is None:
         parts = summary_python.parts(group_by, currency, rates, ledger_filter)
     return _assemble(group_by, currency, rates, parts)

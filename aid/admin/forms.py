@@ -125,6 +125,9 @@ class RecordForm(forms.ModelForm):
             "description": data.get("description", ""),
             "source_url": sources[0].url if sources else "",
             "source_title": sources[0].title if sources else "",
+            "confidence": data.get("confidence") or "",
+            # A source's kind is edited on the source itself; the record form passes it through.
+            "source_kind": sources[0].kind if sources else "",
         }
 
     def lookup(self):

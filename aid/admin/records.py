@@ -49,14 +49,14 @@ class DeliveryInline(InlineRecordAdmin):
     model = Delivery
     fk_name = "pledge"
     form = forms.DeliveryInlineForm
-    fields = ["ref", "date", *AMOUNT_FIELDS, "description", "sources", "status", "version"]
+    fields = ["ref", "date", *AMOUNT_FIELDS, "description", "confidence", "sources", "status", "version"]
     verbose_name_plural = "deliveries against this pledge (donor, programme and package are the pledge's)"
 
 
 class ValuationInline(InlineRecordAdmin):
     model = Valuation
     form = forms.ValuationInlineForm
-    fields = ["ref", "date", *AMOUNT_FIELDS, "description", "sources", "version"]
+    fields = ["ref", "date", *AMOUNT_FIELDS, "description", "confidence", "sources", "version"]
     verbose_name_plural = "valuations: the same pledge as other sources report it (never added to totals)"
 
 
@@ -206,7 +206,7 @@ class PledgeAdmin(LedgerRecordAdmin):
     fieldsets = [
         (None, {"fields": ["ref", ("donor", "programme", "package"), "date"]}),
         ("Amount as announced", {"fields": [AMOUNT_FIELDS]}),
-        (None, {"fields": ["description", "sources", "status", "reason", "version"]}),
+        (None, {"fields": ["description", "confidence", "sources", "status", "reason", "version"]}),
     ]
 
 
@@ -222,7 +222,7 @@ class DeliveryAdmin(LedgerRecordAdmin):
     fieldsets = [
         (None, {"fields": ["ref", "pledge", ("donor", "programme", "package"), "date"]}),
         ("Amount as paid or delivered", {"fields": [AMOUNT_FIELDS]}),
-        (None, {"fields": ["description", "sources", "status", "reason", "version"]}),
+        (None, {"fields": ["description", "confidence", "sources", "status", "reason", "version"]}),
     ]
 
 

@@ -39,13 +39,14 @@ class SourceForm(forms.ModelForm):
 
     class Meta:
         model = Source
-        fields = ["url", "title", "publisher", "published_on"]
+        fields = ["url", "title", "kind", "publisher", "published_on"]
 
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     form = SourceForm
-    list_display = ["title", "url", "publisher", "published_on"]
+    list_display = ["title", "url", "kind", "publisher", "published_on"]
+    list_filter = ["kind"]
     search_fields = ["url", "title", "publisher"]
 
 

@@ -37,6 +37,9 @@ class RecordFilterSet(django_filters.FilterSet):
     date_from = _text("First date included (YYYY-MM-DD).")
     date_to = _text("Last date included (YYYY-MM-DD).")
     original_currency = _text("The record's own currency (ISO 4217), e.g. `USD`; comma-separated for several.")
+    confidence = _text(
+        "Records judged `high`, `medium` or `low` (or `not_assessed`); comma-separated for several, e.g. `high,medium`."
+    )
     ordering = django_filters.ChoiceFilter(
         method="_by_params",
         choices=[(o, o) for o in params.ORDERINGS],

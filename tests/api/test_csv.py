@@ -15,9 +15,9 @@ def csv_text(api, url: str) -> str:
 
 def test_pledges_as_ledger_csv(api, ledger):
     assert csv_text(api, "/api/v1/pledges/?format=csv&donor=NL&ordering=date").splitlines() == [
-        "record,ref,donor,programme,package,pledge_ref,date,amount,currency,amount_qualifier,description,source_url,source_title",
-        "pledge,NL-P1,NL,PURL,PURL-1,,2025-08-04,500000000.00,EUR,exact,,https://example.org/source,",
-        "pledge,NL-P2,NL,BILATERAL,,,2025-09-01,,,exact,,https://example.org/source,",
+        "record,ref,donor,programme,package,pledge_ref,date,amount,currency,amount_qualifier,description,source_url,source_title,confidence,source_kind",
+        "pledge,NL-P1,NL,PURL,PURL-1,,2025-08-04,500000000.00,EUR,exact,,https://example.org/source,,,",
+        "pledge,NL-P2,NL,BILATERAL,,,2025-09-01,,,exact,,https://example.org/source,,,",
     ]
 
 
@@ -36,7 +36,8 @@ def test_the_api_csv_of_the_seed_ledger_reimports_unchanged(api):
 def test_a_single_record_as_csv(api, ledger):
     lines = csv_text(api, "/api/v1/deliveries/DE-D1/?format=csv").splitlines()
     assert (
-        lines[1] == "delivery,DE-D1,DE,PURL,PURL-3,DE-P1,2025-09-01,115000000.00,USD,exact,,https://example.org/source,"
+        lines[1]
+        == "delivery,DE-D1,DE,PURL,PURL-3,DE-P1,2025-09-01,115000000.00,USD,exact,,https://example.org/source,,,"
     )
 
 

@@ -2,7 +2,7 @@
 
 from tests.builders import record
 
-SOURCE = [{"url": "https://example.org/source", "title": ""}]
+SOURCE = [{"url": "https://example.org/source", "title": "", "kind": None}]
 
 
 def test_it_shows_a_pledge_with_its_sources_valuations_and_progress_converted(api, ledger):
@@ -10,7 +10,7 @@ def test_it_shows_a_pledge_with_its_sources_valuations_and_progress_converted(ap
     assert response.status_code == 200
     assert response.json() == {
         "ref": "NL-P1", "donor": "NL", "programme": "PURL", "package": "PURL-1", "date": "2025-08-04",
-        "amount": "500000000.00", "currency": "EUR", "amount_qualifier": "exact", "description": "",
+        "amount": "500000000.00", "currency": "EUR", "amount_qualifier": "exact", "description": "", "confidence": None,
         "sources": SOURCE,
         "converted": {
             "currency": "USD", "amount": "580000000.00", "rate": "1.1600000000", "rate_date": "2025-08-04",
@@ -21,7 +21,7 @@ def test_it_shows_a_pledge_with_its_sources_valuations_and_progress_converted(ap
         },
         "valuations": [
             {"ref": "NL-P1-USD", "date": "2025-08-04", "amount": "578000000.00", "currency": "USD",
-             "amount_qualifier": "exact", "description": "", "sources": SOURCE}
+             "amount_qualifier": "exact", "description": "", "confidence": None, "sources": SOURCE}
         ],
         "delivered": "200000000.00", "delivered_share": "0.4000", "deliveries": 1, "undisclosed_deliveries": 0,
     }  # fmt: skip
@@ -34,10 +34,10 @@ def test_it_lists_deliveries_with_their_pledge_ref_and_no_conversion_unless_aske
         "count": 2, "next": None, "previous": None,
         "results": [
             {"ref": "DE-D1", "donor": "DE", "programme": "PURL", "package": "PURL-3", "date": "2025-09-01",
-             "amount": "115000000.00", "currency": "USD", "amount_qualifier": "exact", "description": "",
+             "amount": "115000000.00", "currency": "USD", "amount_qualifier": "exact", "description": "", "confidence": None,
              "sources": SOURCE, "converted": None, "pledge_ref": "DE-P1"},
             {"ref": "NL-D1", "donor": "NL", "programme": "PURL", "package": "PURL-1", "date": "2025-09-01",
-             "amount": "200000000.00", "currency": "EUR", "amount_qualifier": "exact", "description": "",
+             "amount": "200000000.00", "currency": "EUR", "amount_qualifier": "exact", "description": "", "confidence": None,
              "sources": SOURCE, "converted": None, "pledge_ref": "NL-P1"},
         ],
     }  # fmt: skip

@@ -3,6 +3,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from aid.models import Confidence, SourceKind
+
 
 @extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^-?\d+(\.\d+)?$", "example": "500000000.00"})
 class DecimalString(serializers.Field):
@@ -26,9 +28,30 @@ class CurrencyCode(serializers.Field):
         return value or None
 
 
+class Assessment(serializers.Field):
+    """One of a few fixed words; null when not assessed (stored as ''), never a guess."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value) -> str | None:
+        return value or None
+
+
+@extend_schema_field({"type": "string", "enum": [*Confidence.values, None], "nullable": True})
+class ConfidenceField(Assessment):
+    pass
+
+
+@extend_schema_field({"type": "string", "enum": [*SourceKind.values, None], "nullable": True})
+class SourceKindField(Assessment):
+    pass
+
+
 class SourceSerializer(serializers.Serializer):
     url = serializers.URLField()
     title = serializers.CharField()
+    kind = SourceKindField(help_text="official, international, media, tracker or secondary; null: not assessed")
 
 
 class RateUsedSerializer(serializers.Serializer):
@@ -64,6 +87,7 @@ class RecordSerializer(serializers.Serializer):
     currency = CurrencyCode()
     amount_qualifier = serializers.CharField()
     description = serializers.CharField()
+    confidence = ConfidenceField(help_text="high, medium or low, as the researcher judged it; null: not assessed")
     sources = SourceSerializer(many=True)
     converted = serializers.SerializerMethodField()
 

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from aid.api.serializers.fields import CurrencyCode, DecimalString, RecordSerializer, SourceSerializer
+from aid.api.serializers.fields import ConfidenceField, CurrencyCode, DecimalString, RecordSerializer, SourceSerializer
 
 
 class ValuationSerializer(serializers.Serializer):
@@ -12,6 +12,7 @@ class ValuationSerializer(serializers.Serializer):
     currency = CurrencyCode()
     amount_qualifier = serializers.CharField()
     description = serializers.CharField()
+    confidence = ConfidenceField()
     sources = SourceSerializer(many=True)
 
 
