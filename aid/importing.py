@@ -8,9 +8,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from django.db import transaction
-
-from aid import rollup, services
+from aid import rollup, services, writelock
 from aid.formulas import restore
 from aid.lookups import BatchLookup
 from aid.models import Status
@@ -112,7 +110,7 @@ def _check_all(rows: list[tuple[int, dict]]) -> tuple[list[PlannedRow], list[str
     return planned, messages
 
 
-class _DryRunRollback(Exception):
+class _Rollback(Exception):
     pass
 
 
@@ -123,18 +121,19 @@ def import_ledger(
     report = ImportReport(problems=problems)
     if problems:
         return report
-    report.rows, report.problems = _check_all(rows)
-    if report.problems:
-        return report
-    ordered = sorted(report.rows, key=lambda r: (WRITE_ORDER[r.clean.record], r.line))
     try:  # a dry run writes through the same code, then rolls back: its report is exact
-        with transaction.atomic(), rollup.deferred():
+        # Checked under the write lock: a second import waits for the first, then sees its rows.
+        with writelock.held(), rollup.deferred():
+            report.rows, report.problems = _check_all(rows)
+            if report.problems:
+                raise _Rollback
+            ordered = sorted(report.rows, key=lambda r: (WRITE_ORDER[r.clean.record], r.line))
             for row in ordered:
                 result = services.save_record(row.clean, status=status, user=user, reason="ledger CSV import")
                 row.action = result.action
             if dry_run:
-                raise _DryRunRollback
-    except _DryRunRollback:
+                raise _Rollback
+    except _Rollback:
         return report
     report.written = True
     return report

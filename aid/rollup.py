@@ -13,6 +13,7 @@ from datetime import date
 from django.conf import settings
 from django.db import connection, transaction
 
+from aid import writelock
 from ledger import daily
 from ledger.currencies import MINOR_UNITS
 
@@ -105,6 +106,7 @@ def refresh_from(day: date) -> None:
     """New or changed rates from `day` on: recompute every month from day's month on."""
     if not daily.supported():
         return
+    writelock.take()  # a rate arriving during an import waits, instead of deadlocking on the rows
     month = day.replace(day=1)
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM aid_convertedtotal WHERE month >= %s", [month])
@@ -115,6 +117,7 @@ def refresh_from(day: date) -> None:
 def rebuild() -> None:
     if not daily.supported():
         return
+    writelock.take()
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM aid_convertedtotal")
         cursor.execute("ANALYZE aid_ledgertotal")

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
 
-from aid import totals
+from aid import totals, writelock
 from aid.models import Delivery, Donor, Package, Pledge, Programme, Source, Status, Valuation
 from aid.rules import CleanRecord
 from ledger.conversion import convert
@@ -107,6 +107,7 @@ def save_record(
     expected_version: int | None = None,
 ) -> SaveResult:
     """Create or update the record named by `clean.ref` (already checked by aid.rules)."""
+    writelock.take()
     model = MODELS[clean.record]
     record = model.objects.select_for_update().filter(ref=clean.ref).first()
     if record is not None and expected_version is not None and record.version != expected_version:
@@ -155,6 +156,7 @@ def _after_write(kind: str, record, old_pledge_id: int | None) -> None:
 @transaction.atomic
 def set_status(record, status: str, *, user=None, reason: str = "") -> bool:
     """Publish or unpublish a pledge or delivery; returns whether anything changed."""
+    writelock.take()
     kind = "pledge" if isinstance(record, Pledge) else "delivery"
     record = type(record).objects.select_for_update().get(pk=record.pk)
     if record.status == status:
@@ -172,6 +174,7 @@ def set_status(record, status: str, *, user=None, reason: str = "") -> bool:
 
 @transaction.atomic
 def delete_record(record, *, user=None, reason: str = "") -> None:
+    writelock.take()
     kind = {Pledge: "pledge", Delivery: "delivery", Valuation: "valuation"}[type(record)]
     if kind == "pledge" and record.deliveries.exists():
         raise ValidationError(f"{record.ref} has deliveries: unlink or delete them first")
