@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,11 @@ DEBUG = env_bool("DEBUG", default=True)
 SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", default=[])
 PORT = env_int("PORT", default=8000, minimum=1, maximum=65535)
+
+# How many reverse proxies stand in front (each appends to X-Forwarded-For): the client is the
+# address the outermost of them saw. 0: REMOTE_ADDR, and X-Forwarded-For is ignored (a client
+# could write anything there). Used by the throttle and the login lockout (aid.clients).
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", default=0, minimum=0, maximum=20)
 
 if not DEBUG:
     missing = [name for name, value in (("SECRET_KEY", SECRET_KEY), ("ALLOWED_HOSTS", ALLOWED_HOSTS)) if not value]
@@ -46,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "csp",
     "ledger",
     "aid",
 ]
@@ -63,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -152,16 +160,44 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=True)
 
+# HTTPS=1: the site is only served over HTTPS (by itself or by the proxies in front of it).
+HTTPS = env_bool("HTTPS", default=False)
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31536000  # one year
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # The preload flag only allows a later submission to the browsers' list; it enrolls nothing.
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    if TRUSTED_PROXIES:
+        # Only a proxy we trust may say the request came in over HTTPS; without one, a client could.
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy on every response: scripts only from the site itself (plotly.js is
+# served from /static/, no CDN). Styles also allow 'unsafe-inline' because plotly.js draws by
+# injecting a <style> element and style="" attributes on its SVG at run time (and the admin's
+# change list has an inline <style>); inline styles cannot run code. Images allow data: for
+# plotly's "download as PNG" and Swagger UI's icons. Only /embed/ may be framed (aid.charts.views.embed).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 API_ANON_THROTTLE = env_str("API_ANON_THROTTLE", "600/minute")
-
-# How many reverse proxies stand in front (each appends to X-Forwarded-For): the client is the
-# address the outermost of them saw. 0: REMOTE_ADDR, and X-Forwarded-For is ignored (a client
-# could write anything there). Used by the throttle and the login lockout (aid.clients).
-TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", default=0, minimum=0, maximum=20)
 
 # The shared cache (throttle counts, cached responses): Redis when CACHE_URL is set, so every
 # gunicorn worker counts against the same limit; else each process keeps its own memory cache.

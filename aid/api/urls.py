@@ -1,6 +1,6 @@
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.urls import path, re_path, resolve, reverse
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from aid.api.views.changes import ChangesView
@@ -31,7 +31,8 @@ ENDPOINTS = (
 )
 
 
-class DocsView(SpectacularSwaggerView):
+class DocsView(SpectacularSwaggerSplitView):
+    # The split view serves Swagger UI start-up script as a file: no inline script under the CSP.
     def options(self, request, *args, **kwargs):
         # The docs page renders only as HTML, which has no template for DRF's OPTIONS metadata.
         return HttpResponse(headers={"Allow": ", ".join(self.allowed_methods)})

@@ -16,7 +16,7 @@ NUL_PATHS = [
     "/programme/%00/",
     "/nl/programme/%00/",
     "/embed/need/%00/",
-    "/embed/delivered/%00/",
+    "/embed/donors/%00/",
     "/data/packages/%00.csv",
     "/data/donor/%00.csv",
     "/api/v1/pledges/NL%00P1/",

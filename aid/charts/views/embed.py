@@ -1,3 +1,4 @@
+from csp.decorators import csp_replace
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_exempt
@@ -14,6 +15,7 @@ def build(chart: str, params, subject):
 
 
 @xframe_options_exempt
+@csp_replace({"frame-ancestors": ["*"]})  # newsrooms' pages, on any site, may frame these
 @public
 def embed(request, params, chart: str, subject: str | None = None):
     """A chart alone, for newsrooms' iframes (the only pages that may be framed)."""
