@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint bench install
+.PHONY: run serve test lint bench install
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,17 @@ run: $(STAMP)
 	$(BIN)/python manage.py load_ecb_rates
 	$(BIN)/python manage.py load_seed
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# Production: static files collected for whitenoise, then gunicorn with WEB_CONCURRENCY workers
+# (gunicorn reads it from the environment; 3 when unset). Settings come from the environment:
+# DEBUG=0 needs SECRET_KEY and ALLOWED_HOSTS (README, "Running in production").
+WEB_CONCURRENCY ?= 3
+BIND ?= 127.0.0.1:$(PORT)
+serve: $(STAMP)
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn config.wsgi --bind $(BIND) \
+		--timeout 30 --graceful-timeout 20 --limit-request-line 4094 --limit-request-fields 100 \
+		--access-logfile - --error-logfile -
 
 test: $(DEV_STAMP)
 	$(BIN)/python -m pytest
