@@ -32,15 +32,22 @@ LARGEST_AMOUNT = Decimal(10) ** 16
 QUALIFIERS = frozenset(Qualifier.values)
 CONFIDENCES = tuple(Confidence.values)
 SOURCE_KINDS = tuple(SourceKind.values)
-WHITESPACE = re.compile(r"\s")
 HOST = re.compile(
     r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}\.?$|^\[[0-9A-Fa-f:.]+\]$|^\d{1,3}(?:\.\d{1,3}){3}$"
 )
 
 
+# RFC 3986 allows only these characters in a URI; anything else (spaces, quotes, <>, non-ASCII
+# letters) must be percent-encoded, and a % must start such an encoding. The API publishes
+# source URLs as `format: uri`: what is stored must be one.
+URI_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
+BROKEN_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+SOURCE_URL_REASON = "not an http(s) URL (an RFC 3986 URI: percent-encode spaces and characters outside ASCII)"
+
+
 def is_source_url(text: str) -> bool:
-    """An absolute http(s) URL with a host name: cheap enough for 100,000 import rows."""
-    if not text or len(text) > 1000 or WHITESPACE.search(text):
+    """An absolute http(s) URI (RFC 3986) with a host name: cheap enough for 100,000 import rows."""
+    if not text or len(text) > 1000 or not URI_CHARACTERS.fullmatch(text) or BROKEN_PERCENT.search(text):
         return False
     try:
         parts = urlsplit(text)
@@ -253,7 +260,7 @@ def check_record(raw: dict, lookup: Lookup, *, today: date | None = None) -> tup
     source_kind = _check_choice(raw, "source_kind", SOURCE_KINDS, problems)
     source_url = _text(raw, "source_url")
     if not is_source_url(source_url):
-        reason = "a source is required: the http(s) URL of a public page" if not source_url else "not an http(s) URL"
+        reason = "a source is required: the http(s) URL of a public page" if not source_url else SOURCE_URL_REASON
         problems.append(Problem("source_url", source_url, reason))
     if len(_text(raw, "source_title")) > 500:
         problems.append(Problem("source_title", _text(raw, "source_title")[:40] + "…", "longer than 500 characters"))

@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from aid.admin import display
 from aid.models import Donor, Package, Programme, ReferenceFigure, Source
+from aid.rules import SOURCE_URL_REASON, is_source_url
 
 
 @admin.register(Donor)
@@ -36,6 +37,13 @@ class PackageAdmin(SimpleHistoryAdmin):
 
 class SourceForm(forms.ModelForm):
     url = forms.URLField(max_length=1000, assume_scheme="https", label="URL")
+
+    def clean_url(self):
+        # The import's rule: Django's URLField also takes IRIs, which the API's `format: uri` refuses.
+        url = self.cleaned_data["url"]
+        if not is_source_url(url):
+            raise forms.ValidationError(SOURCE_URL_REASON)
+        return url
 
     class Meta:
         model = Source
