@@ -42,7 +42,7 @@ def migrated_sqlite(folder: Path) -> str:
     return url
 
 
-def get(url: str, headers: dict | None = None, timeout: float = 30) -> tuple[int, dict, bytes]:
+def get(url: str, headers: dict | None = None, timeout: float = 120) -> tuple[int, dict, bytes]:
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
@@ -56,7 +56,7 @@ def gunicorn(workers: int = 3, **env: str):
     port = free_port()
     command = [
         sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(workers),
-        "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--graceful-timeout", "5",
+        "--bind", f"127.0.0.1:{port}", "--timeout", "120", "--graceful-timeout", "5", "--preload",
     ]  # fmt: skip
     server = subprocess.Popen(
         command, cwd=ROOT, env=production_env(**env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
