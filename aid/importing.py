@@ -78,6 +78,12 @@ def read_rows(
                 continue
             if not any((value or "").strip() for value in row.values()):
                 continue
+            unstorable = [name for name, value in row.items() if value and "\x00" in value]
+            if unstorable:  # PostgreSQL cannot store a NUL character in text
+                problems += [
+                    f"line {line}, column {name}: {row[name]!r}: a NUL character is not allowed" for name in unstorable
+                ]
+                continue
             rows.append((line, {name: restore(value) if value else value for name, value in row.items()}))
     except csv.Error as error:
         problems.append(f"line {reader.line_num}, column -: '': malformed CSV ({error})")

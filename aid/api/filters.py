@@ -34,8 +34,9 @@ class RecordFilterSet(django_filters.FilterSet):
     donor = _text("Donor code (ISO 3166-1 alpha-2, or EU); comma-separated for several, e.g. `NL,DE`.")
     programme = _text("Programme code, e.g. `PURL`; comma-separated for several.")
     package = _text("Package code, e.g. `PURL-2`; comma-separated for several.")
-    date_from = _text("First date included (YYYY-MM-DD).")
-    date_to = _text("Last date included (YYYY-MM-DD).")
+    # DateFilter only for the schema (`format: date`); aid.params still parses the value.
+    date_from = django_filters.DateFilter(method="_by_params", help_text="First date included (YYYY-MM-DD).")
+    date_to = django_filters.DateFilter(method="_by_params", help_text="Last date included (YYYY-MM-DD).")
     original_currency = _text("The record's own currency (ISO 4217), e.g. `USD`; comma-separated for several.")
     confidence = _text(
         "Records judged `high`, `medium` or `low` (or `not_assessed`); comma-separated for several, e.g. `high,medium`."

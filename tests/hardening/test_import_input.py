@@ -1,4 +1,4 @@
-"""The import and the admin refuse source URLs that are not RFC 3986 URIs (the API says `format: uri`)."""
+"""Import input: source URLs must be RFC 3986 URIs (the API says `format: uri`); NUL characters are refused."""
 
 import pytest
 
@@ -48,3 +48,12 @@ def test_a_uri_is_accepted(url):
 def test_the_admin_source_form_refuses_an_iri(admin_client):
     response = admin_client.post("/admin/aid/source/add/", {"url": "https://example.org/ä", "title": "x", "kind": ""})
     assert response.status_code == 200 and "RFC 3986" in response.content.decode()
+
+
+def test_a_nul_character_in_an_import_is_a_line_and_column_problem_not_a_crash():
+    donor("NL", "Netherlands")
+    report = import_ledger(HEADER + "pledge,NL-1,NL,PURL,2025-08-04,1,EUR,https://example.org/a\x00b\n")
+    assert not report.ok
+    assert report.problems == [
+        "line 2, column source_url: 'https://example.org/a\\x00b': a NUL character is not allowed"
+    ]
