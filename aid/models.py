@@ -38,6 +38,9 @@ class Confidence(models.TextChoices):
 class Kind(models.TextChoices):
     PLEDGE = "pledge", "pledge"
     DELIVERY = "delivery", "delivery"
+    # A pledge counted again while at least one published delivery is linked to it: the
+    # numerator of `delivery_coverage`, kept by the same write path as the other totals.
+    COVERED = "covered", "pledge with a delivery record"
 
 
 class Translated(models.Model):
@@ -186,16 +189,15 @@ class Pledge(LedgerRecord):
 
     @property
     def delivered(self) -> Decimal | None:
-        if self.amount_minor is None and not self.deliveries_count:
-            return None
-        if not self.currency:
+        """Unknown (None), not zero, while no delivery with a disclosed amount is linked."""
+        if self.deliveries_count <= self.undisclosed_deliveries or not self.currency:
             return None
         return from_minor(self.delivered_minor, self.currency)
 
     @property
     def delivered_share(self) -> Decimal | None:
-        """Delivered ÷ pledged, to four decimals; unknown when the pledged amount is."""
-        if not self.amount_minor:
+        """Delivered ÷ pledged, to four decimals; unknown when either is."""
+        if not self.amount_minor or self.delivered is None:
             return None
         return (Decimal(self.delivered_minor) / Decimal(self.amount_minor)).quantize(Decimal("0.0001"))
 

@@ -118,6 +118,7 @@ def save_record(
     if record is not None and not _differs(record, values, clean):
         return SaveResult(record, "unchanged", tuple(clean.warnings))
     old = _contribution(clean.record, record)
+    old_covered = totals.covered(record) if clean.record == "pledge" and record is not None else None
     old_pledge_id = getattr(record, "pledge_id", None)
     action = "updated" if record is not None else "created"
     if record is None:
@@ -132,7 +133,7 @@ def save_record(
     record.save()
     record.sources.add(_source(clean.source_url, clean.source_title, clean.source_kind))
     totals.move(old, _contribution(clean.record, record))
-    _after_write(clean.record, record, old_pledge_id)
+    _after_write(clean.record, record, old_pledge_id, old_covered)
     return SaveResult(record, action, tuple(clean.warnings))
 
 
@@ -145,12 +146,23 @@ def link_sources(record, chosen, *, user=None, reason: str = "") -> None:
         record.sources.set(wanted)
 
 
-def _after_write(kind: str, record, old_pledge_id: int | None) -> None:
+def _refresh(pledge: Pledge, covered_before) -> None:
+    """The pledge's delivered figure, then its "covered" total (coverage) from what it now holds."""
+    refresh_progress(pledge)
+    totals.move(covered_before, totals.covered(pledge))
+
+
+def _linked_pledge(pledge_id: int) -> Pledge:
+    return Pledge.objects.select_related("donor", "programme", "package").get(pk=pledge_id)
+
+
+def _after_write(kind: str, record, old_pledge_id: int | None, old_covered=None) -> None:
     if kind == "pledge":
-        refresh_progress(record)
+        _refresh(record, old_covered)
     elif kind == "delivery":
         for pledge_id in {old_pledge_id, record.pledge_id} - {None}:
-            refresh_progress(Pledge.objects.get(pk=pledge_id))
+            pledge = _linked_pledge(pledge_id)
+            _refresh(pledge, totals.covered(pledge))
 
 
 @transaction.atomic
@@ -162,13 +174,14 @@ def set_status(record, status: str, *, user=None, reason: str = "") -> bool:
     if record.status == status:
         return False
     old = _contribution(kind, record)
+    old_covered = totals.covered(record) if kind == "pledge" else None
     record.status = status
     record.version += 1
     record._change_reason = reason or f"set {status}"
     record._history_user = user
     record.save()
     totals.move(old, _contribution(kind, record))
-    _after_write(kind, record, None)
+    _after_write(kind, record, None, old_covered)
     return True
 
 
@@ -185,7 +198,8 @@ def delete_record(record, *, user=None, reason: str = "") -> None:
     record.delete()
     totals.move(old, None)
     if kind == "delivery" and pledge_id:
-        refresh_progress(Pledge.objects.get(pk=pledge_id))
+        pledge = _linked_pledge(pledge_id)
+        _refresh(pledge, totals.covered(pledge))
 
 
 def refresh_progress(pledge: Pledge) -> None:

@@ -76,24 +76,44 @@ class Rates:
 
 @dataclass
 class Group:
+    """One group's figures. Unknown is not zero: `delivered` is None when no delivery with a
+    disclosed amount is recorded; `delivered_sum` is what is known (0 when nothing is)."""
+
     key: str | int | None
     label: str
     pledged: Decimal
-    delivered: Decimal
+    delivered_sum: Decimal
     pledges: int = 0
     deliveries: int = 0
     undisclosed_pledges: int = 0
     undisclosed_deliveries: int = 0
+    covered: Decimal = Decimal(0)  # pledged value of the pledges with at least one delivery record
 
     @property
     def undisclosed(self) -> int:
         return self.undisclosed_pledges + self.undisclosed_deliveries
 
     @property
+    def delivered(self) -> Decimal | None:
+        return self.delivered_sum if self.deliveries > self.undisclosed_deliveries else None
+
+    @property
     def delivered_share(self) -> Decimal | None:
-        if not self.pledged:
+        if not self.pledged or self.delivered is None:
             return None
         return (self.delivered / self.pledged).quantize(SHARE_QUANTUM)
+
+    @property
+    def delivery_coverage(self) -> Decimal | None:
+        """Share of the disclosed pledged value whose pledges have a delivery record."""
+        if not self.pledged:
+            return None
+        return (self.covered / self.pledged).quantize(SHARE_QUANTUM)
+
+    @property
+    def pledged_without_delivery(self) -> Decimal:
+        """Disclosed pledged value with no delivery reported: what `delivered` cannot speak for."""
+        return self.pledged - self.covered
 
 
 @dataclass
@@ -143,25 +163,28 @@ def _assemble(group_by: str, currency: str, rates: Rates, parts: Parts) -> Summa
     zero = Decimal(0).quantize(quantum(currency))
     keys = {key for key, _ in parts.counts}
     labels = _labels(group_by, keys)
-    groups = {key: Group(key, labels.get(key) or str(key), zero, zero) for key in keys}
+    groups = {key: Group(key, labels.get(key) or str(key), zero, zero, covered=zero) for key in keys}
     for (key, kind), value in parts.converted.items():
         if kind == "pledge":
             groups[key].pledged += value
+        elif kind == "covered":
+            groups[key].covered += value
         else:
-            groups[key].delivered += value
+            groups[key].delivered_sum += value
     for (key, kind), (records, undisclosed) in parts.counts.items():
         if kind == "pledge":
             groups[key].pledges, groups[key].undisclosed_pledges = records, undisclosed
-        else:
+        elif kind == "delivery":
             groups[key].deliveries, groups[key].undisclosed_deliveries = records, undisclosed
     if group_by in ("year", "month"):
         ordered = sorted(groups.values(), key=lambda g: str(g.key))
     else:
-        ordered = sorted(groups.values(), key=lambda g: (-g.pledged, -g.delivered, str(g.key)))
-    total = Group(None, "total", zero, zero)
+        ordered = sorted(groups.values(), key=lambda g: (-g.pledged, -g.delivered_sum, str(g.key)))
+    total = Group(None, "total", zero, zero, covered=zero)
     for group in ordered:
         total.pledged += group.pledged
-        total.delivered += group.delivered
+        total.delivered_sum += group.delivered_sum
+        total.covered += group.covered
         total.pledges += group.pledges
         total.deliveries += group.deliveries
         total.undisclosed_pledges += group.undisclosed_pledges

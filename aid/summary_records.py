@@ -6,10 +6,10 @@ LedgerTotal, converted and rounded by the same `convert_rows`. Slower than the t
 large ledger (it reads every selected record), but exact.
 """
 
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 
-from aid.models import Delivery, Pledge
+from aid.models import Delivery, Pledge, Status
 from aid.summary_python import convert_rows
 
 
@@ -47,5 +47,12 @@ def selected_deliveries(ledger_filter):
 def parts(group_by: str, target: str, rates, ledger_filter):
     pledges = ledger_filter.on_records(Pledge.objects.all())
     deliveries = selected_deliveries(ledger_filter)
+    # Covered, as in the totals: a published delivery is linked, whatever its date; with a
+    # confidence filter only a delivery of a chosen confidence counts.
+    linked = Delivery.objects.filter(pledge=OuterRef("pk"), status=Status.PUBLISHED)
+    if ledger_filter.confidences:
+        linked = linked.filter(confidence__in=ledger_filter.confidences)
+    covered = pledges.filter(Exists(linked))
     rows = _rows(pledges, "pledge", group_by, rates) + _rows(deliveries, "delivery", group_by, rates)
+    rows += _rows(covered, "covered", group_by, rates)
     return convert_rows(rows, group_by, target, rates)

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum, Value
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from aid import rollup
-from aid.models import Delivery, LedgerTotal, Pledge
+from aid.models import Delivery, LedgerTotal, Pledge, Status
 
 KEY_FIELDS = ("kind", "status", "donor", "programme", "package", "currency", "day")
 
@@ -68,6 +68,11 @@ def count(contribution: Contribution, sign: int) -> None:
         count(contribution, sign)
 
 
+def covered(pledge) -> Contribution | None:
+    """The pledge's "covered" contribution: present while a published delivery is linked to it."""
+    return Contribution.of("covered", pledge) if pledge.deliveries_count else None
+
+
 def move(old: Contribution | None, new: Contribution | None) -> None:
     if old == new:
         return
@@ -79,9 +84,14 @@ def move(old: Contribution | None, new: Contribution | None) -> None:
 
 
 def _computed_rows():
-    for kind, model in (("pledge", Pledge), ("delivery", Delivery)):
+    with_delivery = Exists(Delivery.objects.filter(pledge=OuterRef("pk"), status=Status.PUBLISHED))
+    for kind, records in (
+        ("pledge", Pledge.objects.all()),
+        ("delivery", Delivery.objects.all()),
+        ("covered", Pledge.objects.filter(with_delivery)),
+    ):
         rows = (
-            model.objects.values(
+            records.values(
                 "status",
                 donor_code=F("donor__code"),
                 programme_code=F("programme__code"),

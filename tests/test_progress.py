@@ -29,18 +29,18 @@ def test_changing_or_deleting_a_delivery_updates_the_figure():
     record("delivery", ref="D", pledge_ref="P", amount="300", date="2025-09-01")
     assert pledge().delivered == Decimal("300.00")
     delete_record(delivery.__class__.objects.get(ref="D"))
-    assert pledge().delivered == Decimal("0.00")
+    assert pledge().delivered is None  # no delivery linked any more: unknown, not zero
 
 
 def test_draft_deliveries_do_not_count_until_published():
     record("pledge", ref="P", amount="1000")
     delivery = record("delivery", ref="D", pledge_ref="P", amount="250", date="2025-09-01", status=Status.DRAFT)
-    assert pledge().delivered == Decimal("0.00")
+    assert pledge().delivered is None
     set_status(delivery, Status.PUBLISHED)
     assert pledge().delivered == Decimal("250.00")
 
 
-def test_an_undisclosed_delivery_is_counted_but_adds_nothing():
+def test_an_undisclosed_delivery_is_counted_and_leaves_delivered_unknown():
     record("pledge", ref="P", amount="1000")
     record("delivery", ref="D", pledge_ref="P", amount="", currency="", date="2025-09-01")
-    assert (pledge().delivered, pledge().deliveries_count, pledge().undisclosed_deliveries) == (Decimal("0.00"), 1, 1)
+    assert (pledge().delivered, pledge().deliveries_count, pledge().undisclosed_deliveries) == (None, 1, 1)

@@ -178,7 +178,7 @@ def cumulative_chart(params: ChartParams, subject: str | None = None) -> Chart:
         group = groups.get(key, empty)
         pledged, delivered, undisclosed = (
             pledged + group.pledged,
-            delivered + group.delivered,
+            delivered + group.delivered_sum,
             undisclosed + group.undisclosed,
         )
         to_date = {"pledge": pledged, "delivery": delivered}

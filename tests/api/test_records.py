@@ -1,5 +1,7 @@
 """Pledges and deliveries: exact output shapes, filters, ordering, pagination, conversion."""
 
+from datetime import date
+
 from tests.builders import record
 
 SOURCE = [{"url": "https://example.org/source", "title": "", "kind": None}]
@@ -24,6 +26,7 @@ def test_it_shows_a_pledge_with_its_sources_valuations_and_progress_converted(ap
              "amount_qualifier": "exact", "description": "", "confidence": None, "sources": SOURCE}
         ],
         "delivered": "200000000.00", "delivered_share": "0.4000", "deliveries": 1, "undisclosed_deliveries": 0,
+        "age_days": (date.today() - date(2025, 8, 4)).days, "last_delivery_date": "2025-09-01",
     }  # fmt: skip
 
 
@@ -111,3 +114,23 @@ def test_donors_and_programmes_with_their_packages(api, ledger):
         ("BILATERAL", []),
         ("PURL", ["PURL-1", "PURL-3"]),
     ]
+
+
+def test_a_pledge_without_a_delivery_says_unknown_not_zero(api, ledger):
+    record(ref="DE-P2", donor="DE", date="2025-10-01", amount="10")
+    pledge = api.get("/api/v1/pledges/DE-P2/").json()
+    assert (pledge["delivered"], pledge["delivered_share"], pledge["last_delivery_date"]) == (None, None, None)
+    assert pledge["deliveries"] == 0
+
+
+def test_a_pledge_with_only_an_undisclosed_delivery_is_covered_but_its_delivered_unknown(api, ledger):
+    record(ref="DE-P2", donor="DE", date="2025-10-01", amount="10")
+    record("delivery", ref="DE-D2", donor="DE", pledge_ref="DE-P2", date="2025-10-02", amount="", currency="")
+    pledge = api.get("/api/v1/pledges/DE-P2/").json()
+    assert (pledge["delivered"], pledge["deliveries"], pledge["undisclosed_deliveries"]) == (None, 1, 1)
+    assert pledge["last_delivery_date"] == "2025-10-02"
+
+
+def test_age_days_counts_to_date_to_when_given(api, ledger):
+    results = api.get("/api/v1/pledges/?donor=DE&date_to=2025-08-23").json()["results"]
+    assert [(p["ref"], p["age_days"]) for p in results] == [("DE-P1", 10)]

@@ -11,8 +11,22 @@ class GroupSerializer(serializers.Serializer):
     )
     label = serializers.CharField()
     pledged = DecimalString(help_text="in the summary's currency")
-    delivered = DecimalString(help_text="in the summary's currency")
-    delivered_share = DecimalString(allow_null=True, help_text="delivered ÷ pledged; null when nothing pledged")
+    delivered = DecimalString(
+        allow_null=True,
+        help_text="in the summary's currency; null (unknown, not zero) when no delivery with a disclosed amount is "
+        "recorded; in the total, the sum of what is known",
+    )
+    delivered_share = DecimalString(
+        allow_null=True, help_text="delivered ÷ pledged; null when nothing is pledged or delivered is unknown"
+    )
+    delivery_coverage = DecimalString(
+        allow_null=True,
+        help_text="share (0–1, 4 places) of the disclosed pledged value whose pledges have at least one delivery "
+        "record (an undisclosed amount counts); null when nothing is pledged",
+    )
+    pledged_without_delivery = DecimalString(
+        help_text="disclosed pledged value whose pledges have no delivery record: what `delivered` cannot speak for"
+    )
     pledges = serializers.IntegerField()
     deliveries = serializers.IntegerField()
     undisclosed = serializers.IntegerField(help_text="records with an undisclosed amount: unknown, not counted as zero")

@@ -1,11 +1,15 @@
+from datetime import date
+
 from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_view
 
+from aid import params
 from aid.api.filters import PledgeFilterSet
 from aid.api.serializers.pledges import PledgeSerializer
 from aid.api.views.base import documented
 from aid.api.views.records import CURRENCY, RATES, SOURCES, RecordViewSet
 from aid.models import Pledge, Valuation
+from aid.waiting import with_last_delivery
 
 VALUATIONS = Prefetch("valuations", queryset=Valuation.objects.order_by("date", "ref").prefetch_related(SOURCES))
 
@@ -23,4 +27,10 @@ class PledgeViewSet(RecordViewSet):
     csv_name = "pledges"
 
     def with_related(self, queryset):
-        return super().with_related(queryset).prefetch_related(VALUATIONS)
+        return with_last_delivery(super().with_related(queryset).prefetch_related(VALUATIONS))
+
+    def get_serializer_context(self):
+        # age_days counts to the end of the period asked about (date_to), else to today.
+        query = self.request.query_params
+        until = params.parse_day(query["date_to"], "date_to") if query.get("date_to") else date.today()
+        return {**super().get_serializer_context(), "until": until}
