@@ -32,6 +32,6 @@ def months_between(earlier: date, later: date) -> int:
     return max(months - (later.day < earlier.day), 0)
 
 
-def waited_since(pledge, until: date) -> date:
+def waited_since(pledge) -> date:
     """From when the undelivered part has waited: the latest delivery, else the announcement."""
     return getattr(pledge, "last_delivery_date", None) or pledge.date

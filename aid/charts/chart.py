@@ -34,6 +34,8 @@ class Series:
     values: list[Decimal | None]
     hover: list[str]
     style: str = "bar"  # "bar", "line" (a level) or "step" (a running total)
+    # Words written where a category has no bar for a reason ("no delivery reported"); '' elsewhere.
+    gaps: list[str] = field(default_factory=list)
 
 
 @dataclass

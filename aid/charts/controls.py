@@ -12,10 +12,10 @@ from urllib.parse import urlencode
 from aid import params as query_params
 from aid.summary import LedgerFilter, Rates
 
-FILTERS = ("donor", "programme", "package", "original_currency", "date_from", "date_to")
+FILTERS = ("donor", "programme", "package", "original_currency", "date_from", "date_to", "confidence")
 PARAMS = ("currency", "rates", *FILTERS)
 # Carried from page to page by the navigation (filters that name a donor or programme are not).
-TRAVELLING = ("currency", "rates", "date_from", "date_to")
+TRAVELLING = ("currency", "rates", "date_from", "date_to", "confidence")
 RATE_DAY_FIELD = "rates_day"
 API_SUMMARY = "/api/v1/summary/"
 
@@ -46,6 +46,7 @@ class ChartParams:
             "original_currency": ",".join(f.original_currencies),
             "date_from": f.date_from.isoformat() if f.date_from else "",
             "date_to": f.date_to.isoformat() if f.date_to else "",
+            "confidence": ",".join(c or query_params.NOT_ASSESSED for c in f.confidences),
             **extra,
         }
         return {name: value for name, value in values.items() if value}

@@ -89,23 +89,41 @@ def _pledged_and_delivered(groups, labels, currency, qualified, key_of=lambda g:
         for kind, name, series in (("pledge", _("Pledged"), pledged), ("delivery", _("Delivered"), delivered)):
             value = plotted(group, kind)
             undisclosed = group.undisclosed_pledges if kind == "pledge" else group.undisclosed_deliveries
-            series.append(
-                (value, hover(label, name, value, currency, qualified.get((key_of(group), kind), {}), undisclosed))
-            )
+            text = hover(label, name, value, currency, qualified.get((key_of(group), kind), {}), undisclosed)
+            if kind == "delivery" and not group.deliveries:
+                text = f"{label}<br>{name}: {fmt.no_delivery()}"
+            series.append((value, text))
+    gaps = [fmt.no_delivery() if not group.deliveries else "" for group in groups]
     return [
         Series(_("Pledged"), "pledged", [v for v, _h in pledged], [h for _v, h in pledged]),
-        Series(_("Delivered"), "delivered", [v for v, _h in delivered], [h for _v, h in delivered]),
+        Series(_("Delivered"), "delivered", [v for v, _h in delivered], [h for _v, h in delivered], gaps=gaps),
     ]
+
+
+def reported_cell(value: Decimal | None, currency: str) -> Cell:
+    """A delivered amount, or the words for none reported: a blank raw value, never 0."""
+    return Cell(fmt.no_delivery(), "", numeric=True) if value is None else money_cell(value, currency)
+
+
+def delivered_cell(group: Group, currency: str) -> Cell:
+    if not group.deliveries:
+        return reported_cell(None, currency)
+    return money_cell(plotted(group, "delivery"), currency)
 
 
 def _group_row(first: Cell, group: Group, currency: str, qualified: dict) -> list[Cell]:
     return [
         first,
         money_cell(plotted(group, "pledge"), currency),
-        money_cell(plotted(group, "delivery"), currency),
+        delivered_cell(group, currency),
         Cell(
             fmt.share(group.delivered_share),
             "" if group.delivered_share is None else str(group.delivered_share),
+            numeric=True,
+        ),
+        Cell(
+            fmt.share(group.delivery_coverage),
+            "" if group.delivery_coverage is None else str(group.delivery_coverage),
             numeric=True,
         ),
         count_cell(group.pledges),
@@ -119,7 +137,8 @@ def _group_row(first: Cell, group: Group, currency: str, qualified: dict) -> lis
 
 
 def _group_columns(first: str) -> list[str]:
-    return [first, _("Pledged"), _("Delivered"), _("Delivered share"), _("Pledges"), _("Deliveries"),
+    return [first, _("Pledged"), _("Delivered"), _("Delivered share"), _("Delivery coverage"), _("Pledges"),
+            _("Deliveries"),
             _("Undisclosed amounts"), _("Notes")]  # fmt: skip
 
 
@@ -171,24 +190,29 @@ def cumulative_chart(params: ChartParams, subject: str | None = None) -> Chart:
     months, groups, total = _by_month(params)
     qualified = selectors.qualified("month", params.ledger_filter)
     empty = nothing(params)
-    pledged = delivered = empty.pledged
+    pledged = delivered_sum = empty.pledged
     undisclosed = 0
+    reported = False  # until a delivery amount is reported, delivered to date is unknown, not zero
     labels, rows, points, values = [fmt.month(m) for m in months], [], [], []
     for key, label in zip(months, labels, strict=True):
         group = groups.get(key, empty)
-        pledged, delivered, undisclosed = (
+        pledged, delivered_sum, undisclosed = (
             pledged + group.pledged,
-            delivered + group.delivered_sum,
+            delivered_sum + group.delivered_sum,
             undisclosed + group.undisclosed,
         )
+        reported = reported or group.delivered is not None
+        delivered = delivered_sum if reported else None
         to_date = {"pledge": pledged, "delivery": delivered}
         values.append((pledged, delivered))
         notes = {kind: qualified.get((key, kind), {}) for kind in to_date}
         points.append([hover(label, what, to_date[kind], params.currency, {}, undisclosed) for kind, what in
                        (("pledge", _("Pledged to date")), ("delivery", _("Delivered to date")))])  # fmt: skip
+        if delivered is None:
+            points[-1][1] = f"{label}<br>{_('Delivered to date')}: {fmt.no_delivery()}"
         rows.append([
-            Cell(label, key), money_cell(group.pledged, params.currency), money_cell(group.delivered, params.currency),
-            money_cell(pledged, params.currency), money_cell(delivered, params.currency), count_cell(group.undisclosed),
+            Cell(label, key), money_cell(group.pledged, params.currency), delivered_cell(group, params.currency),
+            money_cell(pledged, params.currency), reported_cell(delivered, params.currency), count_cell(group.undisclosed),
             notes_cell(fmt.qualified_counts(notes["pledge"]), fmt.qualified_counts(notes["delivery"])),
         ])  # fmt: skip
     series = [

@@ -76,7 +76,25 @@ def plotly_figure(chart: Chart) -> dict:
         "hoverlabel": {"align": "left"},
     }
     layout["height"] = max(420, 120 + ROW_HEIGHT * len(chart.categories)) if horizontal else 420
-    return {"data": [_trace(chart, series, i) for i, series in enumerate(chart.series)], "layout": layout}
+    traces = [_trace(chart, series, i) for i, series in enumerate(chart.series)]
+    traces += [trace for series in chart.series if (trace := _gap_words(chart, series))]
+    return {"data": traces, "layout": layout}
+
+
+def _gap_words(chart: Chart, series: Series) -> dict | None:
+    """Words at the foot of a category without a bar ("no delivery reported"), instead of a zero bar."""
+    shown = [(category, words) for category, words in zip(chart.categories, series.gaps, strict=False) if words]
+    if not shown:
+        return None
+    categories, words = [c for c, _w in shown], [w for _c, w in shown]
+    at_zero = ["0"] * len(shown)
+    horizontal = chart.layout.startswith("horizontal")
+    return {
+        "type": "scatter", "mode": "text", "text": words, "name": series.name, "showlegend": False,
+        "hoverinfo": "skip", "textfont": {"color": "#595959", "size": 12},
+        "textposition": "middle right" if horizontal else "top center",
+        "x": at_zero if horizontal else categories, "y": categories if horizontal else at_zero,
+    }  # fmt: skip
 
 
 def csv_text(chart: Chart) -> str:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from aid.models import Qualifier
+from aid.waiting import months_between
 
 MILLION = Decimal(10) ** 6
 ONE_DECIMAL = Decimal("0.1")
@@ -33,6 +34,49 @@ def amount(value: Decimal | None, currency: str) -> str:
         return _("undisclosed")
     decimals = max(-value.as_tuple().exponent, 0)
     return f"{currency} {number(value, decimals)}"
+
+
+def confidence(code: str) -> str:
+    return {"high": _("high"), "medium": _("medium"), "low": _("low")}.get(code, _("not assessed"))
+
+
+def source_kind(code: str) -> str:
+    words = {"official": _("official"), "international": _("international"), "media": _("media"),
+             "tracker": _("tracker"), "secondary": _("secondary")}  # fmt: skip
+    return words.get(code, _("not assessed"))
+
+
+def ago(earlier: date, today: date) -> str:
+    """'15 months ago', '12 days ago' (under a month)."""
+    months = months_between(earlier, today)
+    if months:
+        return ngettext("%(count)d month ago", "%(count)d months ago", months) % {"count": months}
+    days = max((today - earlier).days, 0)
+    return ngettext("%(count)d day ago", "%(count)d days ago", days) % {"count": days}
+
+
+def waiting(pledged_on: date, last_delivery: date | None, today: date) -> str:
+    """'pledged 15 months ago; no delivery reported' / '…; last delivery 2 months ago'."""
+    pledged = _("pledged %(ago)s") % {"ago": ago(pledged_on, today)}
+    if last_delivery is None:
+        return _("%(pledged)s; no delivery reported") % {"pledged": pledged}
+    return _("%(pledged)s; last delivery %(ago)s") % {"pledged": pledged, "ago": ago(last_delivery, today)}
+
+
+def no_delivery() -> str:
+    return _("no delivery reported")
+
+
+def reported(value: Decimal | None, currency: str) -> str:
+    """A delivered figure in millions, or the words for none reported (never a zero)."""
+    return no_delivery() if value is None else in_millions(value, currency)
+
+
+def coverage(value: Decimal | None) -> str:
+    """'deliveries reported for 12.0 % of the pledged value' (empty when nothing is pledged)."""
+    if value is None:
+        return ""
+    return _("deliveries reported for %(share)s of the pledged value") % {"share": share(value)}
 
 
 def share(value: Decimal | None) -> str:

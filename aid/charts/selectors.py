@@ -12,6 +12,7 @@ from django.db.models.functions import ExtractYear, TruncMonth
 
 from aid.models import Delivery, Donor, LedgerTotal, Pledge, Programme, Qualifier, ReferenceFigure, Source
 from aid.summary import LedgerFilter
+from aid.waiting import with_last_delivery
 
 KINDS = (("pledge", Pledge), ("delivery", Delivery))
 
@@ -92,7 +93,8 @@ def ledger_records(ledger_filter: LedgerFilter) -> list:
     found = []
     for _kind, model in KINDS:
         related = ["programme", "package"] + (["pledge"] if model is Delivery else [])
-        found += records(model, ledger_filter).select_related(*related).prefetch_related(sources)
+        chosen = records(model, ledger_filter).select_related(*related).prefetch_related(sources)
+        found += with_last_delivery(chosen) if model is Pledge else chosen
     return sorted(found, key=lambda record: (record.date, record.ref), reverse=True)
 
 

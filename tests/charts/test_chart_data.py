@@ -59,7 +59,12 @@ def test_the_chart_on_the_page_is_the_api_summary(seeded, client):
     api = client.get("/api/v1/summary/?group_by=donor&currency=USD&rates=latest").json()
     assert figure["data"][0]["y"] == [group["label"] for group in api["groups"]]
     assert [Decimal(x) * 10**6 for x in figure["data"][0]["x"]] == [Decimal(g["pledged"]) for g in api["groups"]]
-    assert [Decimal(x) * 10**6 for x in figure["data"][1]["x"]] == [Decimal(g["delivered"]) for g in api["groups"]]
+    delivered = [None if x is None else Decimal(x) * 10**6 for x in figure["data"][1]["x"]]
+    assert delivered == [None if g["delivered"] is None else Decimal(g["delivered"]) for g in api["groups"]]
+    # Where no delivery is reported the chart says so in words, not with a zero bar.
+    unreported = [g["label"] for g in api["groups"] if g["delivered"] is None]
+    assert unreported and figure["data"][2]["y"] == unreported
+    assert set(figure["data"][2]["text"]) == {"no delivery reported"}
 
 
 def test_each_chart_links_to_the_same_query_in_the_api(seeded, client):

@@ -75,5 +75,8 @@ def test_an_english_reader_with_a_dutch_browser_stays_on_english_urls(seeded, cl
 
 def test_chart_labels_are_translated(seeded, client):
     dutch = figures(client.get("/nl/"))["chart-donors-figure"]
-    assert [trace["name"] for trace in dutch["data"]] == ["Toegezegd", "Geleverd"]
+    assert [trace["name"] for trace in dutch["data"]] == ["Toegezegd", "Geleverd", "Geleverd"]
+    assert set(dutch["data"][2]["text"]) == {"geen levering gemeld"}  # where no delivery is reported
+    page = client.get("/nl/").content.decode()
+    assert "Geleverd (gemeld)" in page and "leveringen gemeld voor" in page
     assert "Duitsland" in dutch["data"][0]["y"]

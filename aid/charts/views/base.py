@@ -92,6 +92,7 @@ def controls_context(request, params: controls.ChartParams, *, own_currency: str
         "programme": ",".join(params.ledger_filter.programmes),
         "date_from": request.GET.get("date_from", ""),
         "date_to": request.GET.get("date_to", ""),
+        "confidence": request.GET.get("confidence", ""),
         "kept": kept,
     }
 
@@ -99,8 +100,9 @@ def controls_context(request, params: controls.ChartParams, *, own_currency: str
 def headline(total, params: controls.ChartParams, latest_day=None) -> dict:
     return {
         "pledged": fmt.in_millions(total.pledged, params.currency),
-        "delivered": fmt.in_millions(total.delivered, params.currency),
+        "delivered": fmt.reported(total.delivered, params.currency),
         "share": fmt.share(total.delivered_share),
+        "coverage": fmt.coverage(total.delivery_coverage),
         "records": fmt.number(Decimal(total.pledges + total.deliveries), 0),
         "undisclosed": fmt.undisclosed_count(total.undisclosed) + "." if total.undisclosed else "",
         "rule": conversion_rule(params),
