@@ -53,14 +53,20 @@ class Chart:
     notes: list[str] = field(default_factory=list)
     sources: list[tuple[str, str]] = field(default_factory=list)  # (title, url)
     total: Group | None = None
+    # A chart in context (% of GDP, per person: aid.context.charts) plots its values as they are.
+    context_unit: str = ""
 
     @property
     def currency(self) -> str:
         return self.params.currency
 
     @property
+    def in_millions(self) -> bool:
+        return not self.context_unit
+
+    @property
     def unit(self) -> str:
-        return _("%(currency)s million") % {"currency": self.currency}
+        return self.context_unit or _("%(currency)s million") % {"currency": self.currency}
 
     @property
     def rule(self) -> str:

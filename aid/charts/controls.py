@@ -13,9 +13,9 @@ from aid import params as query_params
 from aid.summary import LedgerFilter, Rates
 
 FILTERS = ("donor", "programme", "package", "original_currency", "date_from", "date_to", "confidence")
-PARAMS = ("currency", "rates", *FILTERS)
+PARAMS = ("currency", "rates", "per", *FILTERS)
 # Carried from page to page by the navigation (filters that name a donor or programme are not).
-TRAVELLING = ("currency", "rates", "date_from", "date_to", "confidence")
+TRAVELLING = ("currency", "rates", "per", "date_from", "date_to", "confidence")
 RATE_DAY_FIELD = "rates_day"
 API_SUMMARY = "/api/v1/summary/"
 
@@ -25,6 +25,7 @@ class ChartParams:
     ledger_filter: LedgerFilter
     currency: str
     rates: Rates
+    per: str = ""  # "gdp" or "capita": donors' figures in context (aid.context.charts)
 
     def only(self, *, donor: str | None = None, programme: str | None = None) -> "ChartParams":
         """The same view narrowed to one donor or programme (a page's subject overrides the query)."""
@@ -47,17 +48,26 @@ class ChartParams:
             "date_from": f.date_from.isoformat() if f.date_from else "",
             "date_to": f.date_to.isoformat() if f.date_to else "",
             "confidence": ",".join(c or query_params.NOT_ASSESSED for c in f.confidences),
+            "per": self.per,
             **extra,
         }
         return {name: value for name, value in values.items() if value}
 
     def api_url(self, group_by: str) -> str:
-        return f"{API_SUMMARY}?{urlencode(self.query(group_by=group_by))}"
+        query = self.query(group_by=group_by)
+        if group_by != "donor":  # the API gives `per` for donors only: a chart by year links to its amounts
+            query.pop("per", None)
+        return f"{API_SUMMARY}?{urlencode(query)}"
 
 
 def parse(query) -> ChartParams:
     """Raises aid.params.ParamError naming the bad parameter."""
-    return ChartParams(query_params.ledger_filter(query), query_params.currency(query), query_params.rates(query))
+    return ChartParams(
+        query_params.ledger_filter(query),
+        query_params.currency(query),
+        query_params.rates(query),
+        query_params.per(query, "donor"),
+    )
 
 
 def canonical(query) -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ from aid.charts import formatting as fmt
 from aid.charts import selectors
 from aid.charts.chart import Cell, Chart, Series, Table
 from aid.charts.controls import ChartParams
+from aid.context import charts as context_charts
 from aid.models import Donor, Package, Programme
 from aid.summary import Group, summarize
 from ledger.conversion import convert, convert_with
@@ -147,6 +148,8 @@ def donors_chart(params: ChartParams, subject: str | None = None) -> Chart:
     programme = get_object_or_404(Programme, code=subject) if subject else None
     if programme:
         params = params.only(programme=programme.code)
+    if params.per:
+        return context_charts.donors_chart(params, programme)
     summary = summarize_for(params, "donor")
     qualified = selectors.qualified("donor", params.ledger_filter)
     labels = [group.label for group in summary.groups]
@@ -358,6 +361,8 @@ def need_chart(params: ChartParams, subject: str | None = None) -> Chart:
 
 def donor_years_chart(params: ChartParams, subject: str | None = None) -> Chart:
     """One donor's pledged and delivered amounts, year by year."""
+    if params.per:
+        return context_charts.donor_years_chart(params, subject)
     donor = get_object_or_404(Donor, code=(subject or "").upper())
     params = params.only(donor=donor.code)
     summary = summarize_for(params, "year")

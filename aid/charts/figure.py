@@ -32,7 +32,8 @@ def _marker(series: Series, index: int) -> dict:
 
 
 def _trace(chart: Chart, series: Series, index: int) -> dict:
-    values = [None if value is None else str(fmt.millions(value)) for value in series.values]
+    scale = fmt.millions if chart.in_millions else (lambda value: value)
+    values = [None if value is None else str(scale(value)) for value in series.values]
     trace = {
         "name": series.name,
         "hovertext": series.hover,
@@ -54,7 +55,7 @@ def _trace(chart: Chart, series: Series, index: int) -> dict:
 
 
 def plotly_figure(chart: Chart) -> dict:
-    value_axis = {"title": {"text": chart.unit}, "tickformat": ",.0f", "rangemode": "tozero", "fixedrange": True,
+    value_axis = {"title": {"text": chart.unit}, "tickformat": ",.0f" if chart.in_millions else ",.3~f", "rangemode": "tozero", "fixedrange": True,
                   "automargin": True}  # fmt: skip
     category_axis = {"type": "category", "automargin": True, "fixedrange": True}
     horizontal = chart.layout.startswith("horizontal")

@@ -80,7 +80,9 @@ def shown(request, chart: Chart) -> Shown:
     )
 
 
-def controls_context(request, params: controls.ChartParams, *, own_currency: str | None = None, programme=True):
+def controls_context(
+    request, params: controls.ChartParams, *, own_currency: str | None = None, programme=True, per_switch=False
+):
     currencies = list(dict.fromkeys([*BASE_CURRENCIES, *(c for c in [own_currency] if c), params.currency]))
     kept = {name: request.GET[name] for name in ("donor", "package", "original_currency") if request.GET.get(name)}
     return {
@@ -94,6 +96,8 @@ def controls_context(request, params: controls.ChartParams, *, own_currency: str
         "date_to": request.GET.get("date_to", ""),
         "confidence": request.GET.get("confidence", ""),
         "kept": kept,
+        "per_switch": per_switch,  # amounts, % of GDP or per person (overview and donor pages)
+        "per": params.per,
     }
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from aid.charts import data, selectors
 from aid.charts import formatting as fmt
 from aid.charts.views.base import headline, public, render_page
+from aid.context import pages as context_pages
 from aid.models import Delivery, Donor, Pledge
 from aid.waiting import waited_since
 
@@ -68,11 +69,13 @@ def donor(request, params, code: str):
         "charts/donor.html",
         params,
         [chart],
-        controls_options={"own_currency": selectors.own_currency(donor)},
+        controls_options={"own_currency": selectors.own_currency(donor), "per_switch": True},
         title=donor.name,
         donor=donor,
         headline=headline(chart.total, params, selectors.latest_day(params.only(donor=donor.code).ledger_filter)),
         records=rows,
         waiting=still_waiting(rows),
         records_api=f"/api/v1/pledges/?donor={donor.code}",
+        crosscheck=context_pages.donor_crosscheck(params, donor.code),
+        crosscheck_api=f"/api/v1/crosscheck/?donor={donor.code}&rates={params.rates}",
     )
