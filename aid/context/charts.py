@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from aid.charts import formatting as fmt
@@ -35,7 +36,7 @@ def per_text(value: Decimal | None, params: ChartParams) -> str:
 
 def indicator_caption(indicators, params: ChartParams) -> str:
     years = sorted({indicator.year for indicator in indicators})
-    what = _("GDP") if params.per == "gdp" else _("population")
+    what = capfirst(_("GDP") if params.per == "gdp" else _("population"))
     if params.per == "gdp":
         rule = _("each donor's amounts converted into the currency of its GDP with the same rates, divided by it")
     else:

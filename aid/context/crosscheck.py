@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from django.utils.translation import gettext as _
 
 from aid.context.models import TrackerFigure
+from aid.context.normalise import merged_rates
 from aid.summary import LedgerFilter, Rates, summarize
 
 RATIO = Decimal("0.0001")
@@ -110,7 +111,7 @@ def cross_check(
         summary = ask(currency, rates, replace(ledger_filter, donors=codes, date_to=as_of))
         for group in summary.groups:
             ledger[as_of, currency, group.key] = group
-        result.rates_used += [quote for quote in summary.rates_used if quote not in result.rates_used]
+        result.rates_used = merged_rates(result.rates_used, summary.rates_used)
     for figure in chosen:
         group = ledger.get((figure.as_of, figure.currency, figure.donor.code))
         if group is None:
@@ -119,7 +120,6 @@ def cross_check(
         pledged = group.pledged if group.pledges > group.undisclosed_pledges else None
         delivered = group.delivered if group.deliveries > group.undisclosed_deliveries else None
         result.comparisons.append(Comparison(figure, pledged, delivered, group.pledges, group.deliveries))
-    result.rates_used.sort(key=lambda quote: (quote["currency"], quote["rate_date"]))
     return result
 
 

@@ -60,7 +60,7 @@ def _values_in(summary, currency: str, codes: list[str], summarize_in, rates_use
     """(pledged, delivered) per donor code in `currency`, by the summary's own conversion."""
     if currency != summary.currency:
         summary = summarize_in(currency, tuple(codes))
-        rates_used += [quote for quote in summary.rates_used if quote not in rates_used]
+        rates_used += summary.rates_used
     return {group.key: (group.pledged, group.delivered) for group in summary.groups}
 
 
@@ -89,6 +89,16 @@ def normalise(summary, per: str, summarize_in: Callable) -> Normalised:
     return result
 
 
+def merged_rates(*lists) -> list[dict]:
+    """Rates disclosed by several summaries, each (currency, day) once, stale if stale for any."""
+    merged: dict[tuple, dict] = {}
+    for quotes in lists:
+        for quote in quotes:
+            held = merged.setdefault((quote["currency"], str(quote["rate_date"])), dict(quote))
+            held["stale"] = held["stale"] or quote["stale"]
+    return [merged[key] for key in sorted(merged)]
+
+
 def plain(value: Decimal) -> str:
     """An indicator's value without trailing zero decimals (a population is a whole number)."""
     return str(value.quantize(Decimal(1))) if value == value.to_integral_value() else str(value)
@@ -114,7 +124,9 @@ def annotate(data: dict, normalised: Normalised) -> dict:
         group["pledged_per"] = None if per_group.pledged is None else str(per_group.pledged)
         group["delivered_per"] = None if per_group.delivered is None else str(per_group.delivered)
         group["indicator"] = indicator_data(per_group.indicator)
-    used = list(data["rates_used"])
-    used += [quote for quote in normalised.rates_used if quote not in used]
-    used.sort(key=lambda quote: (quote["currency"], quote["rate_date"]))
-    return {**data, "rates_used": used, "per": normalised.per, "missing_indicator": normalised.missing}
+    return {
+        **data,
+        "rates_used": merged_rates(data["rates_used"], normalised.rates_used),
+        "per": normalised.per,
+        "missing_indicator": normalised.missing,
+    }
