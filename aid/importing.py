@@ -8,7 +8,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from aid import rollup, services, writelock
+from aid import bulk, rollup, services, writelock
 from aid.formulas import restore
 from aid.lookups import BatchLookup
 from aid.models import Status
@@ -16,6 +16,7 @@ from aid.rules import COLUMNS, REQUIRED_COLUMNS, CleanRecord, Problem, check_rec
 
 # Pledges first, so deliveries and valuations further up the file find them written.
 WRITE_ORDER = {"pledge": 0, "valuation": 1, "delivery": 2}
+REASON = "ledger CSV import"
 
 
 @dataclass
@@ -90,8 +91,11 @@ def read_rows(
     return rows, problems
 
 
-def _check_all(rows: list[tuple[int, dict]]) -> tuple[list[PlannedRow], list[str]]:
-    """Pledges first, so a delivery or valuation may name a pledge further down the file."""
+def _check_all(rows: list[tuple[int, dict]]) -> tuple[list[PlannedRow], list[str], set[str]]:
+    """Pledges first, so a delivery or valuation may name a pledge further down the file.
+
+    Also returns the refs the ledger holds already (those rows update; the others are new).
+    """
     lookup = BatchLookup([row for _, row in rows])
     is_pledge = [(row.get("record") or "").strip().lower() == "pledge" for _, row in rows]
     checked: dict[int, tuple[CleanRecord | None, list[Problem]]] = {}
@@ -113,7 +117,7 @@ def _check_all(rows: list[tuple[int, dict]]) -> tuple[list[PlannedRow], list[str
         messages += [p.at_line(line) for p in problems]
         if clean and not problems:
             planned.append(PlannedRow(line, clean))
-    return planned, messages
+    return planned, messages, lookup.known_refs()
 
 
 class _Rollback(Exception):
@@ -130,12 +134,21 @@ def import_ledger(
     try:  # a dry run writes through the same code, then rolls back: its report is exact
         # Checked under the write lock: a second import waits for the first, then sees its rows.
         with writelock.held(), rollup.deferred():
-            report.rows, report.problems = _check_all(rows)
+            report.rows, report.problems, known = _check_all(rows)
             if report.problems:
                 raise _Rollback
-            ordered = sorted(report.rows, key=lambda r: (WRITE_ORDER[r.clean.record], r.line))
-            for row in ordered:
-                result = services.save_record(row.clean, status=status, user=user, reason="ledger CSV import")
+            is_new = [row.clean.ref not in known and row.clean.record in bulk.TABLES for row in report.rows]
+            new = [row for row, fresh in zip(report.rows, is_new, strict=True) if fresh]
+            others = sorted(
+                (row for row, fresh in zip(report.rows, is_new, strict=True) if not fresh),
+                key=lambda r: (WRITE_ORDER[r.clean.record], r.line),
+            )
+            # New pledges and deliveries set-wise first, so updates and valuations find them.
+            bulk.create_records([(row.line, row.clean) for row in new], status=status, user=user, reason=REASON)
+            for row in new:
+                row.action = "created"
+            for row in others:
+                result = services.save_record(row.clean, status=status, user=user, reason=REASON)
                 row.action = result.action
             if dry_run:
                 raise _Rollback

@@ -59,6 +59,10 @@ class BatchLookup:
     def add_pledge(self, clean: CleanRecord) -> None:
         self._pledges[clean.ref] = PledgeFacts(clean.donor, clean.programme, clean.date)
 
+    def known_refs(self) -> set[str]:
+        """The file's refs that the ledger holds already."""
+        return set(self._kinds)
+
     def donor_exists(self, code: str) -> bool:
         return code in self._donors
 

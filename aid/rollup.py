@@ -14,13 +14,21 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from aid import writelock
+from aid.staging import analyze, copy_rows, temp_table
 from ledger import daily
 from ledger.currencies import MINOR_UNITS
 
-CHUNK = 2000
 _pending: ContextVar[set | None] = ContextVar("rollup_pending", default=None)
 
 KEY_COLUMNS = "kind, status, donor, programme, package, currency"
+KEY_NAMES = tuple(column.strip() for column in KEY_COLUMNS.split(","))
+ROLLUP_KEY_TYPES = tuple(
+    zip(
+        (*KEY_NAMES, "month"),
+        ("varchar(8)", "varchar(10)", "varchar(2)", "varchar(20)", "varchar(40)", "varchar(3)", "date"),
+        strict=True,
+    )
+)
 T_KEY_COLUMNS = ", ".join(f"t.{column.strip()}" for column in KEY_COLUMNS.split(","))
 
 
@@ -28,8 +36,21 @@ def fast_targets() -> list[str]:
     return list(dict.fromkeys(["EUR", *settings.SUMMARY_FAST_CURRENCIES]))
 
 
-def _units_values(codes) -> str:
+def units_values(codes) -> str:
     return ", ".join(f"('{code}', {MINOR_UNITS[code]})" for code in sorted(codes))
+
+
+# The one conversion of a daily total row t (source rate sr, target tg with rate tr, units su)
+# in SQL: exact NUMERIC, rounded half up to the target's minor unit (SPEC §5); the rollup and
+# aid.summary_daily both use it, and tests compare it with the exact Python path.
+MISSING_RATE = (
+    "t.currency <> '' AND ((t.currency <> 'EUR' AND sr.rate IS NULL) OR (tg.code <> 'EUR' AND tr.rate IS NULL))"
+)
+CONVERTED_MINOR = """CASE WHEN t.currency = '' THEN 0
+     WHEN t.currency = tg.code THEN t.amount_minor
+     ELSE ROUND((t.amount_minor::numeric * COALESCE(tr.rate, 1))::numeric(60, 24)
+                / COALESCE(sr.rate, 1) / power(10::numeric, su.units), tg.units)
+          * power(10::numeric, tg.units) END"""
 
 
 def _insert_sql(where: str) -> str:
@@ -38,19 +59,11 @@ def _insert_sql(where: str) -> str:
 INSERT INTO aid_convertedtotal (target, {KEY_COLUMNS}, month, amount_minor, converted_minor, records, undisclosed, days_mask)
 SELECT tg.code, t.kind, t.status, t.donor, t.programme, t.package, t.currency,
        date_trunc('month', t.day)::date, SUM(t.amount_minor),
-       CASE WHEN bool_or(t.currency <> '' AND (
-                 (t.currency <> 'EUR' AND sr.rate IS NULL) OR (tg.code <> 'EUR' AND tr.rate IS NULL)))
-            THEN NULL
-            ELSE SUM(CASE WHEN t.currency = '' THEN 0
-                          WHEN t.currency = tg.code THEN t.amount_minor
-                          ELSE ROUND((t.amount_minor::numeric * COALESCE(tr.rate, 1))::numeric(60, 24)
-                                     / COALESCE(sr.rate, 1) / power(10::numeric, su.units), tg.units)
-                                     * power(10::numeric, tg.units) END)::bigint
-       END,
+       CASE WHEN bool_or({MISSING_RATE}) THEN NULL ELSE SUM({CONVERTED_MINOR})::bigint END,
        SUM(t.records), SUM(t.undisclosed), bit_or(1 << (extract(day FROM t.day)::int - 1))
 FROM aid_ledgertotal t
-CROSS JOIN (VALUES {_units_values(fast_targets())}) AS tg(code, units)
-LEFT JOIN (VALUES {_units_values(MINOR_UNITS)}) AS su(code, units) ON su.code = t.currency
+CROSS JOIN (VALUES {units_values(fast_targets())}) AS tg(code, units)
+LEFT JOIN (VALUES {units_values(MINOR_UNITS)}) AS su(code, units) ON su.code = t.currency
 LEFT JOIN ledger_dailyrate sr ON sr.currency = t.currency AND sr.day = t.day
 LEFT JOIN ledger_dailyrate tr ON tr.currency = tg.code AND tr.day = t.day
 WHERE {where}
@@ -59,15 +72,29 @@ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 
 
 def _refresh_keys(keys: set[tuple]) -> None:
-    """keys: (kind, status, donor, programme, package, currency, month)."""
-    keys = sorted(keys)
+    """keys: (kind, status, donor, programme, package, currency, month).
+
+    The keys go into a temporary table joined by equality and a day range, which the
+    unique index of aid_ledgertotal serves (a row-value IN list over date_trunc had no index
+    and re-read the whole table per chunk: minutes at 1M records).
+    """
+    if not keys:
+        return
     with connection.cursor() as cursor:
-        for start in range(0, len(keys), CHUNK):
-            chunk = keys[start : start + CHUNK]
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s::date)"] * len(chunk))
-            params = [value for key in chunk for value in key]
-            cursor.execute(f"DELETE FROM aid_convertedtotal WHERE ({KEY_COLUMNS}, month) IN ({values})", params)
-            cursor.execute(_insert_sql(f"({T_KEY_COLUMNS}, date_trunc('month', t.day)::date) IN ({values})"), params)
+        temp_table(cursor, "rollup_keys", ROLLUP_KEY_TYPES)
+        copy_rows(cursor, "rollup_keys", (*KEY_NAMES, "month"), sorted(keys))
+        analyze(cursor, "rollup_keys")
+        same_key = " AND ".join(f"k.{name} = {{t}}.{name}" for name in KEY_NAMES)
+        cursor.execute(
+            f"DELETE FROM aid_convertedtotal c USING rollup_keys k WHERE {same_key.format(t='c')} AND k.month = c.month"
+        )
+        cursor.execute(
+            _insert_sql(
+                f"EXISTS (SELECT 1 FROM rollup_keys k WHERE {same_key.format(t='t')} "
+                f"AND t.day >= k.month AND t.day < (k.month + interval '1 month'))"
+            )
+        )
+        cursor.execute("DROP TABLE rollup_keys")
 
 
 def touch(contributions) -> None:

@@ -31,12 +31,12 @@ class SaveResult:
     warnings: tuple[str, ...] = ()
 
 
-def _programme(code: str) -> Programme:
+def programme_for(code: str) -> Programme:
     programme, _ = Programme.objects.get_or_create(code=code, defaults={"name_en": code})
     return programme
 
 
-def _package(programme: Programme, code: str) -> Package | None:
+def package_for(programme: Programme, code: str) -> Package | None:
     if not code:
         return None
     package, _ = Package.objects.get_or_create(programme=programme, code=code, defaults={"name": code})
@@ -59,7 +59,7 @@ def _source(url: str, title: str, kind: str) -> Source:
 
 
 def _wanted_values(clean: CleanRecord, status: str) -> dict:
-    programme = _programme(clean.programme)
+    programme = programme_for(clean.programme)
     values = {
         "date": clean.date,
         "amount_minor": clean.amount_minor,
@@ -74,7 +74,7 @@ def _wanted_values(clean: CleanRecord, status: str) -> dict:
     values.update(
         donor=Donor.objects.get(code=clean.donor),
         programme=programme,
-        package=_package(programme, clean.package),
+        package=package_for(programme, clean.package),
         status=status,
     )
     if clean.record == "delivery":

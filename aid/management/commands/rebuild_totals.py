@@ -1,17 +1,21 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from aid import totals
+from aid import summary, totals
 
 
 class Command(BaseCommand):
     help = "Recompute the pre-aggregated totals from the base tables (or only --verify them)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--verify", action="store_true", help="compare only; exit 1 on any difference")
+        parser.add_argument(
+            "--verify",
+            action="store_true",
+            help="compare only (and the summary's SQL paths with its exact path); exit 1 on any difference",
+        )
 
     def handle(self, *args, **options):
         if options["verify"]:
-            problems = totals.differences()
+            problems = totals.differences() + summary.path_differences()
             for problem in problems[:50]:
                 self.stderr.write(problem)
             if problems:

@@ -1,0 +1,276 @@
+"""The set-wise half of the write path: many new pledges and deliveries at once (an import).
+
+Called by aid.importing for the records whose ref is new, after aid.rules has checked every
+row; records that exist already are updated through aid.services.save_record. It writes what
+save_record writes, in the same transaction, a statement per step instead of per record: the
+records, their sources, one history entry each ('+', with its sources), the daily totals, the
+converted rollup (aid.rollup) and the delivered figure of every pledge a new delivery names.
+
+The rows are loaded into a temporary staging table (COPY on PostgreSQL, executemany on
+SQLite), and every later step is an INSERT … SELECT or UPDATE … FROM over it.
+"""
+
+from django.db import connection
+from django.utils import timezone
+
+from aid import rollup, services, totals
+from aid.models import Donor, Pledge, Status
+from aid.rules import CleanRecord
+from aid.staging import analyze, copy_rows, temp_table
+
+STAGING_COLUMNS = (
+    ("line", "integer"),
+    ("kind", "varchar(8)"),
+    ("ref", "varchar(100)"),
+    ("donor_id", "bigint"),
+    ("donor", "varchar(2)"),
+    ("programme_id", "bigint"),
+    ("programme", "varchar(20)"),
+    ("package_id", "bigint"),
+    ("package", "varchar(40)"),
+    ("pledge_ref", "varchar(100)"),
+    ("day", "date"),
+    ("amount_minor", "bigint"),
+    ("currency", "varchar(3)"),
+    ("amount_qualifier", "varchar(10)"),
+    ("description", "text"),
+    ("source_url", "varchar(1000)"),
+    ("confidence", "varchar(6)"),
+)
+RECORD_COLUMNS = (
+    "ref, donor_id, programme_id, package_id, date, amount_minor, currency, amount_qualifier, description, confidence"
+)
+STAGED_VALUES = "s.ref, s.donor_id, s.programme_id, s.package_id, s.day, s.amount_minor, s.currency, s.amount_qualifier, s.description, s.confidence"  # noqa: E501
+HISTORY_COLUMNS = {
+    "pledge": f"id, {RECORD_COLUMNS}, status, version, created_at, updated_at, "
+    "delivered_minor, deliveries_count, undisclosed_deliveries",
+    "delivery": f"id, {RECORD_COLUMNS}, status, version, created_at, updated_at, pledge_id",
+}
+TABLES = {"pledge": "aid_pledge", "delivery": "aid_delivery"}
+
+
+def _stage(cursor, planned: list[tuple[int, CleanRecord]]) -> None:
+    donors = dict(Donor.objects.values_list("code", "id"))
+    programmes = {code: services.programme_for(code) for code in {clean.programme for _, clean in planned}}
+    packages = {
+        (code, package): services.package_for(programmes[code], package)
+        for code, package in {(clean.programme, clean.package) for _, clean in planned}
+    }
+    rows = (
+        (
+            line,
+            clean.record,
+            clean.ref,
+            donors[clean.donor],
+            clean.donor,
+            programmes[clean.programme].id,
+            clean.programme,
+            getattr(packages[clean.programme, clean.package], "id", None),
+            clean.package,
+            clean.pledge_ref,
+            clean.date,
+            clean.amount_minor,
+            clean.currency,
+            clean.amount_qualifier,
+            clean.description,
+            clean.source_url,
+            clean.confidence,
+        )
+        for line, clean in planned
+    )
+    temp_table(cursor, "import_staging", STAGING_COLUMNS)
+    copy_rows(cursor, "import_staging", tuple(name for name, _ in STAGING_COLUMNS), rows)
+    if connection.vendor == "postgresql":
+        cursor.execute("CREATE INDEX ON import_staging (ref)")
+    analyze(cursor, "import_staging")
+
+
+def _sources(cursor, planned: list[tuple[int, CleanRecord]]) -> None:
+    """New URLs become sources; existing ones change as save_record would change them, row after
+    row: an empty title takes the file's first title, a kind the file's last assessed kind."""
+    titles: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for _, clean in planned:
+        if not titles.get(clean.source_url):
+            titles[clean.source_url] = clean.source_title
+        if clean.source_kind or clean.source_url not in kinds:
+            kinds[clean.source_url] = clean.source_kind
+    columns = (("url", "varchar(1000)"), ("title", "varchar(500)"), ("kind", "varchar(14)"))
+    temp_table(cursor, "import_sources", columns)
+    copy_rows(cursor, "import_sources", ("url", "title", "kind"), ((u, t, kinds[u]) for u, t in titles.items()))
+    analyze(cursor, "import_sources")
+    cursor.execute(
+        "UPDATE aid_source SET title = n.title FROM import_sources n "
+        "WHERE aid_source.url = n.url AND aid_source.title = '' AND n.title <> ''"
+    )
+    cursor.execute(
+        "UPDATE aid_source SET kind = n.kind FROM import_sources n "
+        "WHERE aid_source.url = n.url AND n.kind <> '' AND aid_source.kind <> n.kind"
+    )
+    cursor.execute(
+        "INSERT INTO aid_source (url, title, kind, publisher) SELECT url, title, kind, '' FROM import_sources "
+        "WHERE TRUE ON CONFLICT (url) DO NOTHING"
+    )
+
+
+def _insert_records(cursor, kind: str, status: str, now) -> None:
+    table = TABLES[kind]
+    if kind == "pledge":
+        extra, extra_values, joins = ", delivered_minor, deliveries_count, undisclosed_deliveries", ", 0, 0, 0", ""
+    else:
+        extra, extra_values = ", pledge_id", ", p.id"
+        joins = "LEFT JOIN aid_pledge p ON p.ref = s.pledge_ref AND s.pledge_ref <> ''"
+    cursor.execute(
+        f"INSERT INTO {table} ({RECORD_COLUMNS}, status, version, created_at, updated_at{extra}) "
+        f"SELECT {STAGED_VALUES}, %s, 1, %s, %s{extra_values} FROM import_staging s {joins} "
+        f"WHERE s.kind = %s ORDER BY s.line",
+        [status, now, now, kind],
+    )
+    cursor.execute(
+        f"INSERT INTO {table}_sources ({kind}_id, source_id) "
+        f"SELECT r.id, src.id FROM import_staging s JOIN {table} r ON r.ref = s.ref "
+        f"JOIN aid_source src ON src.url = s.source_url WHERE s.kind = %s",
+        [kind],
+    )
+
+
+def _record_history(cursor, kind: str, now, user, reason: str) -> None:
+    """One '+' entry per new record, holding its sources (save_record writes '+' then '~')."""
+    table, columns = TABLES[kind], HISTORY_COLUMNS[kind]
+    selected = ", ".join(f"r.{c.strip()}" for c in columns.split(","))
+    cursor.execute(
+        f"INSERT INTO aid_historical{kind} ({columns}, history_date, history_change_reason, history_type, "
+        f"history_user_id) SELECT {selected}, %s, %s, '+', %s FROM import_staging s "
+        f"JOIN {table} r ON r.ref = s.ref WHERE s.kind = %s ORDER BY s.line",
+        [now, reason[:100], getattr(user, "pk", None), kind],
+    )
+    cursor.execute(
+        f"INSERT INTO aid_historical{kind}_sources (id, {kind}_id, source_id, history_id) "
+        f"SELECT link.id, link.{kind}_id, link.source_id, h.history_id FROM import_staging s "
+        f"JOIN {table} r ON r.ref = s.ref JOIN {table}_sources link ON link.{kind}_id = r.id "
+        f"JOIN aid_historical{kind} h ON h.id = r.id AND h.history_date = %s AND h.history_type = '+' "
+        f"WHERE s.kind = %s",
+        [now, kind],
+    )
+
+
+TOTAL_KEYS = "kind, status, donor, programme, package, currency, day"
+
+
+def _add_totals(cursor, grouped_sql: str, params=()) -> list[totals.Contribution]:
+    """Add grouped rows (TOTAL_KEYS, amount_minor, records, undisclosed) to LedgerTotal, as
+    totals.count does one by one; returns their keys, for the rollup.
+
+    An UPDATE joined to the new sums, then an INSERT of the keys not there yet: one hash join,
+    where INSERT … ON CONFLICT DO UPDATE probed the index row by row (2.4 s for 10,000 keys).
+    """
+    cursor.execute(f"CREATE TEMPORARY TABLE import_totals AS {grouped_sql}", params)
+    analyze(cursor, "import_totals")
+    same_key = " AND ".join(f"t.{key.strip()} = n.{key.strip()}" for key in TOTAL_KEYS.split(","))
+    cursor.execute(
+        f"UPDATE aid_ledgertotal SET amount_minor = aid_ledgertotal.amount_minor + n.amount_minor, "
+        f"records = aid_ledgertotal.records + n.records, undisclosed = aid_ledgertotal.undisclosed + n.undisclosed "
+        f"FROM import_totals n WHERE {same_key.replace('t.', 'aid_ledgertotal.')}"
+    )
+    cursor.execute(
+        f"INSERT INTO aid_ledgertotal ({TOTAL_KEYS}, amount_minor, records, undisclosed) "
+        f"SELECT {TOTAL_KEYS}, amount_minor, records, undisclosed FROM import_totals n "
+        f"WHERE NOT EXISTS (SELECT 1 FROM aid_ledgertotal t WHERE {same_key})"
+    )
+    cursor.execute(f"SELECT {TOTAL_KEYS} FROM import_totals")
+    keys = [totals.Contribution(*row, amount_minor=None) for row in cursor.fetchall()]
+    cursor.execute("DROP TABLE import_totals")
+    return keys
+
+
+def _count_records(cursor, status: str) -> list[totals.Contribution]:
+    return _add_totals(
+        cursor,
+        "SELECT kind, %s AS status, donor, programme, package, currency, day, "
+        "COALESCE(SUM(amount_minor), 0) AS amount_minor, COUNT(*) AS records, "
+        "COUNT(*) - COUNT(amount_minor) AS undisclosed FROM import_staging "
+        "GROUP BY kind, donor, programme, package, currency, day",
+        [status],
+    )
+
+
+def _count_covered(cursor) -> list[totals.Contribution]:
+    """Pledges that had no published delivery and now have one add their "covered" total
+    (totals.covered); adding deliveries never takes it away."""
+    return _add_totals(
+        cursor,
+        "SELECT 'covered' AS kind, p.status, d.code AS donor, pr.code AS programme, "
+        "COALESCE(pk.code, '') AS package, CASE WHEN p.amount_minor IS NULL THEN '' ELSE p.currency END AS currency, "
+        "p.date AS day, COALESCE(SUM(p.amount_minor), 0) AS amount_minor, COUNT(*) AS records, "
+        "COUNT(*) - COUNT(p.amount_minor) AS undisclosed "
+        "FROM import_named n JOIN aid_pledge p ON p.id = n.id JOIN aid_donor d ON d.id = p.donor_id "
+        "JOIN aid_programme pr ON pr.id = p.programme_id LEFT JOIN aid_package pk ON pk.id = p.package_id "
+        "WHERE n.had = 0 AND p.deliveries_count > 0 "
+        "GROUP BY p.status, d.code, pr.code, COALESCE(pk.code, ''), "
+        "CASE WHEN p.amount_minor IS NULL THEN '' ELSE p.currency END, p.date",
+    )
+
+
+def _refresh_progress(cursor) -> list[totals.Contribution]:
+    """Delivered figures of the pledges new deliveries name.
+
+    Where every delivery is in the pledge's currency (or undisclosed) the figure is a plain
+    sum, done here in one statement; a pledge with deliveries in another currency goes
+    through services.refresh_progress, which converts each (currency, day) part.
+    """
+    cursor.execute(
+        "CREATE TEMPORARY TABLE import_named AS SELECT DISTINCT p.id, p.currency, 0 AS mixed, "
+        "CASE WHEN p.deliveries_count > 0 THEN 1 ELSE 0 END AS had "
+        "FROM import_staging s JOIN aid_pledge p ON p.ref = s.pledge_ref WHERE s.kind = 'delivery'"
+    )
+    analyze(cursor, "import_named")
+    cursor.execute(
+        "UPDATE import_named SET mixed = 1 WHERE currency <> '' AND EXISTS (SELECT 1 FROM aid_delivery d "
+        "WHERE d.pledge_id = import_named.id AND d.status = %s AND d.currency <> '' "
+        "AND d.currency <> import_named.currency)",
+        [Status.PUBLISHED],
+    )
+    cursor.execute(
+        "UPDATE aid_pledge SET delivered_minor = agg.delivered, deliveries_count = agg.n, "
+        "undisclosed_deliveries = agg.undisclosed FROM ("
+        "  SELECT n.id AS pledge_id, "
+        "         CASE WHEN n.currency = '' THEN 0 ELSE COALESCE(SUM(d.amount_minor), 0) END AS delivered, "
+        "         COUNT(d.id) AS n, COUNT(d.id) - COUNT(d.amount_minor) AS undisclosed "
+        "  FROM import_named n LEFT JOIN aid_delivery d ON d.pledge_id = n.id AND d.status = %s "
+        "  WHERE n.mixed = 0 GROUP BY n.id, n.currency"
+        ") agg WHERE aid_pledge.id = agg.pledge_id",
+        [Status.PUBLISHED],
+    )
+    cursor.execute("SELECT id FROM import_named WHERE mixed = 1")
+    for (pledge_id,) in cursor.fetchall():
+        services.refresh_progress(Pledge.objects.get(pk=pledge_id))
+    covered = _count_covered(cursor)
+    cursor.execute("DROP TABLE import_named")
+    return covered
+
+
+def create_records(
+    planned: list[tuple[int, CleanRecord]], *, status: str = Status.PUBLISHED, user=None, reason: str = ""
+) -> None:
+    """Write new pledges and deliveries (refs not in the ledger), checked by aid.rules.
+
+    Must run inside the caller's transaction, with rollup.deferred() around it, like an import.
+    """
+    # In save_record's order (pledges, then deliveries, each by line): sources follow the last row.
+    planned = sorted(
+        ((line, clean) for line, clean in planned if clean.record in TABLES),
+        key=lambda pair: (pair[1].record != "pledge", pair[0]),
+    )
+    if not planned:
+        return
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        _stage(cursor, planned)
+        _sources(cursor, planned)
+        for kind in ("pledge", "delivery"):
+            _insert_records(cursor, kind, status, now)
+            _record_history(cursor, kind, now, user, reason)
+        touched = _count_records(cursor, status) + _refresh_progress(cursor)
+        cursor.execute("DROP TABLE import_staging")
+        cursor.execute("DROP TABLE import_sources")
+    rollup.touch(touched)

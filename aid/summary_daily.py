@@ -1,0 +1,74 @@
+"""PostgreSQL's path for `rates=transaction` where the monthly rollup cannot answer: a target
+outside SUMMARY_FAST_CURRENCIES (NOK, JPY, …) or dates that cut a month.
+
+One statement over the daily LedgerTotal rows, each converted at its own day's rate from the
+daily rate table with the rollup's expression (aid.rollup.CONVERTED_MINOR), so a part is the
+same daily row, rounded the same way, as on the exact Python path. Returns None (the exact
+path answers, naming the currency and day) when an amount has no rate in the daily table.
+"""
+
+from decimal import Decimal
+
+from django.db import connection
+
+from aid import rollup
+from aid.models import LedgerTotal
+from aid.summary_parts import Parts, key_value
+from ledger import daily
+from ledger.currencies import MINOR_UNITS, minor_units
+from ledger.rates import STALE_AFTER
+
+_PARTS = """
+SELECT t.group_key, t.kind, SUM({converted})::bigint, SUM(t.records), SUM(t.undisclosed), bool_or({missing})
+FROM ({rows}) t
+CROSS JOIN (VALUES ({target}, {units})) AS tg(code, units)
+LEFT JOIN (VALUES {all_units}) AS su(code, units) ON su.code = t.currency
+LEFT JOIN ledger_dailyrate sr ON sr.currency = t.currency AND sr.day = t.day
+LEFT JOIN ledger_dailyrate tr ON tr.currency = tg.code AND tr.day = t.day
+GROUP BY t.group_key, t.kind
+"""
+
+# Each rate used once with the oldest distance to a wanted day (stale past 7 days), for the
+# source currencies and the target alike; EUR is 1 by definition and not disclosed.
+_RATES_USED = """
+WITH d AS (SELECT DISTINCT t.currency, t.day FROM ({rows}) t WHERE t.currency <> ''),
+w AS (SELECT currency, day FROM d UNION SELECT %s, day FROM d)
+SELECT r.currency, r.rate_day, r.rate, MAX(r.day - r.rate_day), r.source
+FROM w JOIN ledger_dailyrate r ON r.currency = w.currency AND r.day = w.day
+WHERE r.currency <> 'EUR'
+GROUP BY r.currency, r.rate_day, r.rate, r.source
+"""
+
+
+def _daily_rows(group_by: str, ledger_filter):
+    from aid.summary_python import group_expression
+
+    queryset = ledger_filter.on_totals(LedgerTotal.objects.all()).annotate(group_key=group_expression(group_by))
+    rows = queryset.values("group_key", "kind", "currency", "day", "amount_minor", "records", "undisclosed")
+    return rows.query.sql_with_params()
+
+
+def parts(group_by: str, target: str, rates, ledger_filter):
+    if not daily.supported() or rates.mode != "transaction":
+        return None
+    rows, params = _daily_rows(group_by, ledger_filter)
+    sql = _PARTS.format(
+        converted=rollup.CONVERTED_MINOR, missing=rollup.MISSING_RATE, rows=rows,
+        target="%s", units=MINOR_UNITS[target], all_units=rollup.units_values(MINOR_UNITS),
+    )  # fmt: skip
+    result = Parts()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, target))
+        fetched = cursor.fetchall()
+        if any(missing for *_, missing in fetched):
+            return None
+        for group_key, kind, converted, records, undisclosed, _ in fetched:
+            value = Decimal(int(converted or 0)).scaleb(-minor_units(target))
+            result.add(key_value(group_by, group_key), kind, value, int(records), int(undisclosed))
+        cursor.execute(_RATES_USED.format(rows=rows), (*params, target))
+        for currency, rate_day, rate, oldest, source in cursor.fetchall():
+            result.used[currency, rate_day.isoformat()] = {
+                "currency": currency, "rate_date": rate_day.isoformat(), "rate": str(rate),
+                "stale": oldest > STALE_AFTER.days, "source": source,
+            }  # fmt: skip
+    return result

@@ -1,0 +1,80 @@
+"""A newsroom's traffic spike: N clients for S seconds on a mix of pages and API reads.
+
+    .venv/bin/python bench/load.py http://127.0.0.1:8000 [--clients 100] [--seconds 30]
+
+Only 127.0.0.1 (refuses another host), bounded in time; prints requests/s, p50, p99, errors.
+"""
+
+import argparse
+import statistics
+import threading
+import time
+from urllib.parse import urlsplit
+
+import requests
+
+MIX = ["/", "/donor/NL/", "/api/v1/summary/", "/api/v1/pledges/"]
+
+
+def run_load(base: str, *, clients: int = 100, seconds: float = 30, timeout: float = 10) -> dict:
+    if urlsplit(base).hostname not in ("127.0.0.1", "localhost"):
+        raise SystemExit("the load test runs against 127.0.0.1 only")
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client(number: int) -> None:
+        session = requests.Session()
+        step = number
+        while time.monotonic() < deadline:
+            path = MIX[step % len(MIX)]
+            step += 1
+            start = time.perf_counter()
+            try:
+                status = session.get(base + path, timeout=timeout).status_code
+                problem = None if status == 200 else f"{path}: HTTP {status}"
+            except requests.RequestException as error:
+                problem = f"{path}: {type(error).__name__}"
+            with lock:
+                latencies.append(time.perf_counter() - start)
+                if problem:
+                    errors.append(problem)
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout + seconds + 5)
+    elapsed = time.monotonic() - started
+    ordered = sorted(latencies) or [0.0]
+    figures = {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50_ms": statistics.median(ordered) * 1000,
+        "p99_ms": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
+        "errors": len(errors),
+    }
+    print(
+        f"load: {clients} clients, {seconds:.0f} s: {figures['requests']} requests, {figures['rps']:.1f} req/s, "
+        f"p50 {figures['p50_ms']:.0f} ms, p99 {figures['p99_ms']:.0f} ms, errors {figures['errors']} "
+        f"(target: 0 errors, p99 <= 1000 ms: holds {'yes' if not errors and figures['p99_ms'] <= 1000 else 'no'})",
+        flush=True,
+    )
+    for problem in sorted(set(errors))[:10]:
+        print(f"  error: {problem}", flush=True)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("base")
+    parser.add_argument("--clients", type=int, default=100)
+    parser.add_argument("--seconds", type=float, default=30)
+    args = parser.parse_args()
+    run_load(args.base, clients=args.clients, seconds=args.seconds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""PostgreSQL's SQL paths (monthly rollup, daily totals) against the exact Python path.
+
+On SQLite the summary has only the exact path, so there is nothing to compare: skipped.
+"""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from aid import summary_daily
+from aid.summary import LedgerFilter, Rates, summarize
+from tests.builders import rate, record
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite has only the exact path: it would be compared with itself"
+)
+GROUPS = ("donor", "programme", "package", "year", "month")
+RATE_RULES = (Rates(), Rates("latest"), Rates("day", date(2025, 8, 3)))
+
+
+@pytest.fixture
+def ledger():
+    for day, usd, jpy, nok, kwd in (
+        ("2025-07-31", "1.1000", "160.17", "11.0015", "0.33515"),
+        ("2025-08-01", "1.1050", "161.03", "11.0105", "0.33705"),
+        ("2025-08-04", "1.2000", "159.99", "12.0003", "0.33333"),
+    ):
+        rate("USD", day, usd), rate("JPY", day, jpy), rate("NOK", day, nok), rate("KWD", day, kwd)
+    # Amounts whose conversions land on half a cent (or half a yen, half a fils) somewhere.
+    record("pledge", ref="NL-1", donor="NL", amount="100.05", currency="EUR", date="2025-07-31", package="PURL-1")
+    record("pledge", ref="NL-2", donor="NL", amount="110.55", currency="USD", date="2025-08-03")
+    record("pledge", ref="NL-3", donor="NL", amount="0.01", currency="USD", date="2025-08-01")
+    record("pledge", ref="NO-1", donor="NO", programme="BILATERAL", amount="1200.5", currency="NOK", date="2025-08-04")
+    record("pledge", ref="NO-2", donor="NO", programme="BILATERAL", amount="12345", currency="JPY", date="2025-07-31")
+    record("pledge", ref="NO-3", donor="NO", amount="10.005", currency="KWD", date="2025-08-01", package="PURL-1")
+    record("pledge", ref="NO-4", donor="NO", amount="", currency="", date="2025-08-02")
+    record("delivery", ref="NL-D", donor="NL", pledge_ref="NL-1", amount="50.01", currency="EUR", date="2025-08-04")
+    record("delivery", ref="NO-D", donor="NO", pledge_ref="NO-3", amount="3.333", currency="KWD", date="2025-08-04")
+
+
+@pytest.mark.parametrize("currency", ["EUR", "USD", "NOK", "JPY", "KWD"])
+@pytest.mark.parametrize("group_by", GROUPS)
+def test_the_sql_paths_equal_the_exact_path(ledger, currency, group_by):
+    for rates in RATE_RULES:
+        fast = summarize(group_by=group_by, currency=currency, rates=rates)
+        exact = summarize(group_by=group_by, currency=currency, rates=rates, use_rollup=False)
+        assert fast == exact, (group_by, currency, rates)
+
+
+@pytest.mark.parametrize("currency", ["EUR", "NOK", "JPY"])
+def test_dates_cutting_a_month_agree_too(ledger, currency):
+    cut = LedgerFilter(donors=("NO",), date_from=date(2025, 8, 1), date_to=date(2025, 8, 3))
+    fast = summarize(currency=currency, ledger_filter=cut)
+    assert fast == summarize(currency=currency, ledger_filter=cut, use_rollup=False)
+    assert fast.total.pledges == 2 and fast.total.undisclosed_pledges == 1
+
+
+def test_a_target_outside_the_rollup_is_answered_from_the_daily_totals(ledger):
+    assert summary_daily.parts("donor", "NOK", Rates(), LedgerFilter()) is not None
+    assert summary_daily.parts("donor", "NOK", Rates("latest"), LedgerFilter()) is None  # not its case
+
+
+def test_verify_compares_the_sql_paths_with_the_exact_path(ledger, monkeypatch):
+    from aid import summary, summary_daily
+
+    assert summary.path_differences() == []
+    real = summary_daily.parts
+
+    def off_by_a_cent(*args):
+        parts = real(*args)
+        if parts:
+            key = next(iter(parts.converted))
+            parts.converted[key] += Decimal("0.01")
+        return parts
+
+    monkeypatch.setattr(summary_daily, "parts", off_by_a_cent)
+    assert "summary by donor in NOK: the SQL path differs from the exact path" in summary.path_differences()
