@@ -55,11 +55,24 @@ def _codes(query, name: str, model, *, upper: bool = False) -> tuple[str, ...]:
     return codes
 
 
+ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_day(text: str, param: str) -> date:
+    # Only YYYY-MM-DD, as documented (Python would also take 20250801 or 2025-W31-5).
     try:
+        if not ISO_DAY.fullmatch(text):
+            raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:
         raise ParamError(param, f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+# What the schema tells clients (aid.api): the syntax; the code must also be a known ISO 4217 one.
+# An empty value means "not given" (the chart forms send empty fields), so each allows it.
+CURRENCY_PATTERN = "^([A-Za-z]{3})?$"
+RATES_PATTERN = "^(transaction|latest|[0-9]{4}-[0-9]{2}-[0-9]{2})?$"
+DAY_PATTERN = "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"
 
 
 def _currency(text: str, param: str) -> str:
@@ -170,8 +183,12 @@ def page_size(query, default: int, maximum: int) -> int:
 
 
 def output_format(query) -> str:
-    # Exactly as the schema's enum says: `CSV` is a 400 naming `format` (DRF would answer 404).
+    # Exactly as the schema's enum says: `CSV` or a padded ` csv` is a 400 naming `format`
+    # (DRF's negotiation, which reads the raw value, would answer 404).
+    raw = query.get("format") if hasattr(query, "get") else None
     text = _one(query, "format") or "json"
+    if raw is not None and raw != text:
+        text = raw  # an empty `format=` too: the enum has no empty value
     if text not in FORMATS:
         raise ParamError("format", f"{text!r} is not one of {', '.join(FORMATS)}")
     return text

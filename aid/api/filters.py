@@ -8,6 +8,7 @@ from dataclasses import replace
 
 import django_filters
 from django.db.models import F
+from drf_spectacular.utils import extend_schema_field
 
 from aid import params
 from aid.models import Delivery, Pledge, Status
@@ -26,6 +27,11 @@ def published_records(chosen: LedgerFilter, queryset):
     return replace(chosen, status=Status.PUBLISHED).on_records(queryset)
 
 
+@extend_schema_field({"type": "string", "pattern": params.DAY_PATTERN})
+class DayFilter(django_filters.CharFilter):
+    """A YYYY-MM-DD day (or empty: not given), as the schema says; aid.params parses it."""
+
+
 def _text(help_text: str):
     return django_filters.CharFilter(method="_by_params", help_text=help_text)
 
@@ -34,9 +40,8 @@ class RecordFilterSet(django_filters.FilterSet):
     donor = _text("Donor code (ISO 3166-1 alpha-2, or EU); comma-separated for several, e.g. `NL,DE`.")
     programme = _text("Programme code, e.g. `PURL`; comma-separated for several.")
     package = _text("Package code, e.g. `PURL-2`; comma-separated for several.")
-    # DateFilter only for the schema (`format: date`); aid.params still parses the value.
-    date_from = django_filters.DateFilter(method="_by_params", help_text="First date included (YYYY-MM-DD).")
-    date_to = django_filters.DateFilter(method="_by_params", help_text="Last date included (YYYY-MM-DD).")
+    date_from = DayFilter(method="_by_params", help_text="First date included (YYYY-MM-DD).")
+    date_to = DayFilter(method="_by_params", help_text="Last date included (YYYY-MM-DD).")
     original_currency = _text("The record's own currency (ISO 4217), e.g. `USD`; comma-separated for several.")
     confidence = _text(
         "Records judged `high`, `medium` or `low` (or `not_assessed`); comma-separated for several, e.g. `high,medium`."

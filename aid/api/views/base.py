@@ -6,6 +6,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.renderers import JSONRenderer
 
+from aid import params
 from aid.api import conditional
 from aid.api.csv import CSVRenderer
 from aid.api.errors import ErrorSerializer, NotModified, handle
@@ -54,6 +55,10 @@ class PublicReadView:
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
+        # Checked even where they do not apply (a CSV is never paged): the schema documents them.
+        params.page(request.query_params)
+        params.page_size(request.query_params, LedgerPagination.page_size, LedgerPagination.max_page_size)
+        params.rates(request.query_params)  # also where no `currency` makes it matter
         self.etag = self.last_modified = None
         if request.method in ("GET", "HEAD"):
             fingerprint, self.last_modified = conditional.ledger_state()

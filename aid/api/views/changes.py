@@ -1,5 +1,6 @@
 """`changes/?since=`: what was created, changed, published, unpublished or deleted, oldest first."""
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.generics import GenericAPIView
 
@@ -12,7 +13,7 @@ from aid.export import csv_lines
 
 SINCE = OpenApiParameter(
     "since",
-    str,
+    OpenApiTypes.DATETIME,  # a bare date is accepted too (midnight UTC)
     required=True,
     description="Changes after this moment: an ISO 8601 date or date-time (UTC unless it has an offset).",
 )

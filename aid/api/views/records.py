@@ -17,11 +17,13 @@ from aid.params import ParamError
 CURRENCY = OpenApiParameter(
     "currency",
     str,
+    pattern=params.CURRENCY_PATTERN,
     description="Add each record's amount converted into this ISO 4217 currency (`converted`), with its rates.",
 )
 RATES = OpenApiParameter(
     "rates",
     str,
+    pattern=params.RATES_PATTERN,
     description="With `currency`: `transaction` (each record's own date, the default), `latest`, or a day YYYY-MM-DD.",
 )
 SOURCES = Prefetch("sources", queryset=Source.objects.order_by("pk"))

@@ -19,16 +19,21 @@ PER_COLUMNS = ["pledged_per", "delivered_per"]
 INDICATOR_COLUMNS = ["indicator_name", "indicator_year", "indicator_value", "indicator_unit", "indicator_source_url"]
 GROUP_COLUMNS = [name for name in GroupSerializer().fields if name not in (*PER_COLUMNS, "indicator")]
 LIST_FILTERS = [
-    OpenApiParameter(name, str, description=f.extra["help_text"])
+    OpenApiParameter(
+        name, str, pattern=params.DAY_PATTERN if name.startswith("date_") else None, description=f.extra["help_text"]
+    )
     for name, f in RecordFilterSet.base_filters.items()
     if name != "ordering"
 ]
 SUMMARY_PARAMETERS = [
     OpenApiParameter("group_by", str, enum=list(GROUP_BY), description="How to group (default `donor`)."),
-    OpenApiParameter("currency", str, description="ISO 4217 currency to report in (default `EUR`)."),
+    OpenApiParameter(
+        "currency", str, pattern=params.CURRENCY_PATTERN, description="ISO 4217 currency to report in (default `EUR`)."
+    ),
     OpenApiParameter(
         "rates",
         str,
+        pattern=params.RATES_PATTERN,
         description="`transaction` (each amount at its own date's rate, the default), `latest`, or a day YYYY-MM-DD.",
     ),
     OpenApiParameter(
