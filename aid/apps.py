@@ -6,8 +6,9 @@ class AidConfig(AppConfig):
     verbose_name = "Aid ledger"
 
     def ready(self):
-        from aid import rollup
+        from aid import progress, rollup
         from ledger import services
 
-        if rollup.refresh_from not in services.rate_listeners:
-            services.rate_listeners.append(rollup.refresh_from)
+        for listener in (rollup.refresh_from, progress.follow_rates):
+            if listener not in services.rate_listeners:
+                services.rate_listeners.append(listener)

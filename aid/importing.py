@@ -8,11 +8,17 @@ import csv
 import io
 from dataclasses import dataclass, field
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import DatabaseError
+
 from aid import bulk, rollup, services, writelock
 from aid.formulas import restore
 from aid.lookups import BatchLookup
 from aid.models import Status
 from aid.rules import COLUMNS, REQUIRED_COLUMNS, CleanRecord, Problem, check_record
+from ledger.currencies import UnknownCurrency
+from ledger.money import from_minor
+from ledger.rates import MissingRate
 
 # Pledges first, so deliveries and valuations further up the file find them written.
 WRITE_ORDER = {"pledge": 0, "valuation": 1, "delivery": 2}
@@ -124,6 +130,68 @@ class _Rollback(Exception):
     pass
 
 
+class _WriteFailed(Exception):
+    """A problem found only while writing (a rate missing for a conversion, say), with its line."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+
+
+# The model field a write-time error names -> the CSV column it came from.
+FIELD_COLUMNS = {"amount_minor": "amount", "pledge": "pledge_ref", "donor": "donor", "programme": "programme"}
+
+
+def _column_value(clean: CleanRecord, column: str) -> str:
+    if column == "amount":
+        return "" if clean.amount_minor is None else str(from_minor(clean.amount_minor, clean.currency))
+    value = getattr(clean, column, "")
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def write_problems(row: PlannedRow, error: Exception) -> list[str]:
+    """`line N, column C: value: reason` for an error raised while writing `row`."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        found = [(name, message) for name, messages in error.message_dict.items() for message in messages]
+    else:
+        messages = error.messages if isinstance(error, ValidationError) else [str(error)]
+        found = [(NON_FIELD_ERRORS, message) for message in messages]
+    problems = []
+    for name, message in found:
+        column = FIELD_COLUMNS.get(name, name if name in COLUMNS else "-")
+        value = _column_value(row.clean, column) if column != "-" else row.clean.ref
+        problems.append(Problem(column, value, message).at_line(row.line))
+    return problems
+
+
+WRITE_ERRORS = (ValidationError, MissingRate, UnknownCurrency, ValueError, DatabaseError)
+
+
+def _write(row: PlannedRow, status: str, user) -> None:
+    try:
+        row.action = services.save_record(row.clean, status=status, user=user, reason=REASON).action
+    except WRITE_ERRORS as error:
+        raise _WriteFailed(write_problems(row, error)) from error
+
+
+def _write_new(new: list[PlannedRow], status: str, user) -> None:
+    try:
+        bulk.create_records([(row.line, row.clean) for row in new], status=status, user=user, reason=REASON)
+    except WRITE_ERRORS as error:
+        raise _WriteFailed(write_problems(_blamed_row(new, error), error)) from error
+    for row in new:
+        row.action = "created"
+
+
+def _blamed_row(new: list[PlannedRow], error: Exception) -> PlannedRow:
+    """The row a set-wise write failed on: the delivery whose day has no rate, else the first."""
+    missing = getattr(error, "missing", None)
+    deliveries = sorted((row for row in new if row.clean.record == "delivery"), key=lambda r: r.line)
+    for row in deliveries:
+        if missing is not None and row.clean.date == missing.day:
+            return row
+    return (deliveries or sorted(new, key=lambda r: r.line))[0]
+
+
 def import_ledger(
     data: bytes | str, *, status: str = Status.PUBLISHED, dry_run: bool = False, user=None
 ) -> ImportReport:
@@ -144,15 +212,17 @@ def import_ledger(
                 key=lambda r: (WRITE_ORDER[r.clean.record], r.line),
             )
             # New pledges and deliveries set-wise first, so updates and valuations find them.
-            bulk.create_records([(row.line, row.clean) for row in new], status=status, user=user, reason=REASON)
-            for row in new:
-                row.action = "created"
+            _write_new(new, status, user)
             for row in others:
-                result = services.save_record(row.clean, status=status, user=user, reason=REASON)
-                row.action = result.action
+                _write(row, status, user)
             if dry_run:
                 raise _Rollback
     except _Rollback:
+        return report
+    except _WriteFailed as failed:  # the transaction rolled back: nothing was written
+        report.problems = failed.messages
+        for row in report.rows:
+            row.action = ""
         return report
     report.written = True
     return report

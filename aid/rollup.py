@@ -43,8 +43,10 @@ def units_values(codes) -> str:
 # The one conversion of a daily total row t (source rate sr, target tg with rate tr, units su)
 # in SQL: exact NUMERIC, rounded half up to the target's minor unit (SPEC §5); the rollup and
 # aid.summary_daily both use it, and tests compare it with the exact Python path.
+# An amount already in the target currency needs no rate (the rule of ledger.conversion).
 MISSING_RATE = (
-    "t.currency <> '' AND ((t.currency <> 'EUR' AND sr.rate IS NULL) OR (tg.code <> 'EUR' AND tr.rate IS NULL))"
+    "t.currency <> '' AND t.currency <> tg.code"
+    " AND ((t.currency <> 'EUR' AND sr.rate IS NULL) OR (tg.code <> 'EUR' AND tr.rate IS NULL))"
 )
 CONVERTED_MINOR = """CASE WHEN t.currency = '' THEN 0
      WHEN t.currency = tg.code THEN t.amount_minor
@@ -129,8 +131,11 @@ def deferred():
 
 
 @transaction.atomic
-def refresh_from(day: date) -> None:
-    """New or changed rates from `day` on: recompute every month from day's month on."""
+def refresh_from(day: date, currencies=None) -> None:
+    """New or changed rates from `day` on: recompute every month from day's month on.
+
+    Every target's row mixes currencies, so the months are recomputed whatever `currencies` changed.
+    """
     if not daily.supported():
         return
     writelock.take()  # a rate arriving during an import waits, instead of deadlocking on the rows

@@ -8,14 +8,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Sum
 
-from aid import totals, writelock
+from aid import progress, totals, writelock
 from aid.models import Delivery, Donor, Package, Pledge, Programme, Source, Status, Valuation
 from aid.rules import CleanRecord
-from ledger.conversion import convert
-from ledger.money import Money, from_minor, to_minor
-from ledger.rates import MissingRate, RateBook
 
 MODELS = {"pledge": Pledge, "delivery": Delivery, "valuation": Valuation}
 
@@ -189,6 +185,8 @@ def set_status(record, status: str, *, user=None, reason: str = "") -> bool:
 def delete_record(record, *, user=None, reason: str = "") -> None:
     writelock.take()
     kind = {Pledge: "pledge", Delivery: "delivery", Valuation: "valuation"}[type(record)]
+    # Re-read under the same row lock as save_record, so the totals remove what is stored now.
+    record = type(record).objects.select_for_update().get(pk=record.pk)
     if kind == "pledge" and record.deliveries.exists():
         raise ValidationError(f"{record.ref} has deliveries: unlink or delete them first")
     old = _contribution(kind, record)
@@ -203,38 +201,6 @@ def delete_record(record, *, user=None, reason: str = "") -> None:
 
 
 def refresh_progress(pledge: Pledge) -> None:
-    """Recompute what has been delivered against `pledge`, in the pledge's own currency.
-
-    Deliveries in another currency are converted at their own date's rate, each part rounded
-    half up, so the figure is the sum of the parts shown beside it.
-    """
-    groups = list(
-        pledge.deliveries.filter(status=Status.PUBLISHED)
-        .values("currency", "date")
-        .annotate(total=Sum("amount_minor"), n=Count("id"))
-        .order_by()
-    )
-    delivered = 0
-    undisclosed = sum(g["n"] for g in groups if not g["currency"])
-    priced = [g for g in groups if g["currency"]]
-    if pledge.currency and priced:
-        book = RateBook.for_days(
-            {g["currency"] for g in priced} | {pledge.currency},
-            min(g["date"] for g in priced),
-            max(g["date"] for g in priced),
-        )
-        for group in priced:
-            money = Money(from_minor(int(group["total"]), group["currency"]), group["currency"])
-            try:
-                converted = convert(money, to=pledge.currency, on=group["date"], book=book)
-            except MissingRate as missing:
-                raise ValidationError({"currency": str(missing)}) from None
-            delivered += to_minor(converted.result.amount, pledge.currency)
-    Pledge.objects.filter(pk=pledge.pk).update(
-        delivered_minor=delivered,
-        deliveries_count=sum(g["n"] for g in groups),
-        undisclosed_deliveries=undisclosed,
-    )
-    pledge.delivered_minor = delivered
-    pledge.deliveries_count = sum(g["n"] for g in groups)
-    pledge.undisclosed_deliveries = undisclosed
+    """Recompute what has been delivered against `pledge` (aid.progress), stored and on `pledge`."""
+    progress.refresh([pledge.pk])
+    pledge.refresh_from_db(fields=["delivered_minor", "deliveries_count", "undisclosed_deliveries"])

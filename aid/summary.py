@@ -17,6 +17,7 @@ from decimal import Decimal
 from aid import summary_daily, summary_python, summary_records, summary_sql
 from aid.models import Donor, Package, Programme, Status
 from aid.summary_parts import Parts
+from ledger.conversion import TRANSACTION, Rates  # noqa: F401  (Rates: the API and charts import it from here)
 from ledger.money import quantum
 from ledger.rates import MissingRate
 
@@ -62,17 +63,6 @@ class LedgerFilter:
             "currency__in": self.original_currencies,
         }
         return queryset.filter(status=self.status, **{lookup: value for lookup, value in wanted.items() if value})
-
-
-@dataclass(frozen=True)
-class Rates:
-    """`transaction` (each amount's own date), `latest`, or a fixed `day`."""
-
-    mode: str = "transaction"
-    day: date | None = None
-
-    def __str__(self):
-        return self.day.isoformat() if self.mode == "day" else self.mode
 
 
 @dataclass
@@ -131,7 +121,7 @@ def summarize(
     *,
     group_by: str = "donor",
     currency: str = "EUR",
-    rates: Rates = Rates(),
+    rates: Rates = TRANSACTION,
     ledger_filter: LedgerFilter = LedgerFilter(),
     use_rollup: bool = True,
 ) -> Summary:

@@ -29,9 +29,10 @@ GROUP BY t.group_key, t.kind
 """
 
 # Each rate used once with the oldest distance to a wanted day (stale past 7 days), for the
-# source currencies and the target alike; EUR is 1 by definition and not disclosed.
+# source currencies and the target alike; EUR is 1 by definition and not disclosed, nor is an
+# amount already in the target currency (it needs no rate).
 _RATES_USED = """
-WITH d AS (SELECT DISTINCT t.currency, t.day FROM ({rows}) t WHERE t.currency <> ''),
+WITH d AS (SELECT DISTINCT t.currency, t.day FROM ({rows}) t WHERE t.currency <> '' AND t.currency <> %s),
 w AS (SELECT currency, day FROM d UNION SELECT %s, day FROM d)
 SELECT r.currency, r.rate_day, r.rate, MAX(r.day - r.rate_day), r.source
 FROM w JOIN ledger_dailyrate r ON r.currency = w.currency AND r.day = w.day
@@ -65,7 +66,7 @@ def parts(group_by: str, target: str, rates, ledger_filter):
         for group_key, kind, converted, records, undisclosed, _ in fetched:
             value = Decimal(int(converted or 0)).scaleb(-minor_units(target))
             result.add(key_value(group_by, group_key), kind, value, int(records), int(undisclosed))
-        cursor.execute(_RATES_USED.format(rows=rows), (*params, target))
+        cursor.execute(_RATES_USED.format(rows=rows), (*params, target, target))
         for currency, rate_day, rate, oldest, source in cursor.fetchall():
             result.used[currency, rate_day.isoformat()] = {
                 "currency": currency, "rate_date": rate_day.isoformat(), "rate": str(rate),

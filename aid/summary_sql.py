@@ -81,6 +81,7 @@ def _disclose_transaction_rates(result, target: str, ledger_filter) -> None:
     masks = (
         ledger_filter.on_totals(ConvertedTotal.objects.filter(target=target), day_field="month")
         .exclude(currency="")
+        .exclude(currency=target)  # already in the target currency: no rate used (ledger.conversion)
         .values("currency", "month")
         .annotate(mask=BitOr("days_mask"))
         .order_by()

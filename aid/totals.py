@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from aid import rollup
+from aid import progress, rollup
 from aid.models import Delivery, LedgerTotal, Pledge, Status
 
 KEY_FIELDS = ("kind", "status", "donor", "programme", "package", "currency", "day")
@@ -126,7 +126,7 @@ def differences() -> list[str]:
     for key in sorted(set(stored) | set(computed), key=str):
         if stored.get(key) != computed.get(key):
             problems.append(f"{key}: stored {stored.get(key)}, base tables {computed.get(key)}")
-    return problems + rollup.differences()
+    return problems + rollup.differences() + progress.differences()
 
 
 @transaction.atomic
@@ -135,4 +135,5 @@ def rebuild() -> int:
     rows = list(_computed_rows())
     LedgerTotal.objects.bulk_create(rows, batch_size=5000)
     rollup.rebuild()
+    progress.rebuild()
     return len(rows)

@@ -5,11 +5,11 @@ A manual rate is for a currency the ECB does not publish (UAH, say) and is writt
 """
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 
 from ledger.models import ECB_SOURCE, ExchangeRate
-from ledger.services import enter_rate
+from ledger.services import delete_rates, enter_rate
 
 
 class OriginFilter(admin.SimpleListFilter):
@@ -73,7 +73,16 @@ class ExchangeRateAdmin(admin.ModelAdmin):
         return manual and super().has_delete_permission(request, obj)
 
     def delete_queryset(self, request, queryset):
-        queryset.exclude(source=ECB_SOURCE).delete()
+        self._delete(request, queryset)
+
+    def delete_model(self, request, obj):
+        self._delete(request, ExchangeRate.objects.filter(pk=obj.pk))
+
+    def _delete(self, request, queryset):
+        try:
+            delete_rates(queryset)
+        except ValidationError as error:
+            self.message_user(request, f"not deleted: {'; '.join(error.messages)}", messages.ERROR)
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

@@ -1,5 +1,11 @@
-"""Converting amounts between currencies through EUR: value × r(target) / r(source)."""
+"""Converting amounts between currencies through EUR: value × r(target) / r(source).
 
+The one place that decides which rate converts an amount (`Rates`) and that an amount already
+in the target currency needs none (rate 1, no lookup). The summary, the API, the charts and the
+pledges' delivered figures all convert through `convert`.
+"""
+
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
@@ -10,6 +16,7 @@ from ledger.rates import RateBook, RateQuote
 # Enough digits that rounding to a minor unit never depends on the division's cut-off.
 PRECISION = 50
 DISPLAY_RATE = Decimal("1e-10")
+SAME_CURRENCY = "no conversion: same currency"
 
 
 def exact_cross(value: Decimal, source: RateQuote, target: RateQuote) -> Decimal:
@@ -19,11 +26,43 @@ def exact_cross(value: Decimal, source: RateQuote, target: RateQuote) -> Decimal
 
 
 @dataclass(frozen=True)
+class Rates:
+    """Which day's rate converts an amount (SPEC §5): `transaction` (the amount's own date),
+    a fixed `day`, or `latest` (each currency's newest rate held)."""
+
+    mode: str = "transaction"
+    day: date | None = None
+
+    def __str__(self):
+        return self.day.isoformat() if self.mode == "day" else self.mode
+
+    def book(self, currencies: Iterable[str], days: Iterable[date]) -> RateBook:
+        """The rates needed to convert amounts of `currencies` dated `days` (a few queries)."""
+        if self.mode == "latest":
+            return RateBook.latest(currencies)
+        wanted = [self.day] if self.mode == "day" else list(days) or [date.today()]
+        return RateBook.for_days(currencies, min(wanted), max(wanted))
+
+    def quote(self, book: RateBook, currency: str, day: date | None) -> RateQuote:
+        if self.mode == "latest":
+            return book.latest_quote(currency)
+        return book.quote(currency, self.day if self.mode == "day" else day)
+
+
+TRANSACTION = Rates()
+
+
+@dataclass(frozen=True)
 class Conversion:
     original: Money
     result: Money
     source_quote: RateQuote
     target_quote: RateQuote
+
+    @property
+    def converted(self) -> bool:
+        """False when the amount was already in the target currency (no rate was used)."""
+        return self.original.currency != self.result.currency
 
     @property
     def rate(self) -> Decimal:
@@ -40,11 +79,33 @@ class Conversion:
         return self.source_quote.stale or self.target_quote.stale
 
 
-def convert(money: Money, *, to: str, on: date, book: RateBook | None = None) -> Conversion:
-    """Convert with the rates published on `on` (or the latest earlier), rounded half up."""
+def unchanged(money: Money, on: date | None = None) -> Conversion:
+    """An amount already in the target currency: its own conversion, at rate 1."""
+    day = on or date.today()
+    unit = RateQuote(money.currency, Decimal(1), day, day, SAME_CURRENCY)
+    return Conversion(money, money.rounded(), unit, unit)
+
+
+def rates_needed(currencies: Iterable[str], to: str) -> set[str]:
+    """The currencies whose rates converting amounts of `currencies` into `to` needs."""
+    foreign = {currency for currency in currencies if currency and currency != to}
+    return foreign | {to} if foreign else set()
+
+
+def convert(
+    money: Money, *, to: str, on: date | None, book: RateBook | None = None, rates: Rates = TRANSACTION
+) -> Conversion:
+    """Convert with the rate `rates` picks for `on`, rounded half up; raises MissingRate.
+
+    Without a `book`, the rates are fetched for this one amount.
+    """
+    if money.currency == to:
+        return unchanged(money, on)
     if book is None:
-        book = RateBook.for_days([money.currency, to], on, on)
-    return convert_with(money, to=to, source_quote=book.quote(money.currency, on), target_quote=book.quote(to, on))
+        book = rates.book([money.currency, to], [on] if on else [])
+    return convert_with(
+        money, to=to, source_quote=rates.quote(book, money.currency, on), target_quote=rates.quote(book, to, on)
+    )
 
 
 def convert_with(money: Money, *, to: str, source_quote: RateQuote, target_quote: RateQuote) -> Conversion:

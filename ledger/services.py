@@ -15,15 +15,16 @@ from ledger.models import ECB_SOURCE, ExchangeRate
 
 BATCH = 5000
 
-# Called with the first day whose rates changed, inside the writing transaction. ledger knows
-# nothing of what others derive from rates; apps that keep converted figures register here.
+# Called as listener(first_day, currencies) with the first day whose rates changed and the
+# currencies whose rates did, inside the writing transaction. ledger knows nothing of what
+# others derive from rates; apps that keep converted figures register here.
 rate_listeners: list = []
 
 
 def _rates_changed(currencies, first_day: date) -> None:
     daily.refresh(currencies)
     for listener in rate_listeners:
-        listener(first_day)
+        listener(first_day, sorted(set(currencies)))
 
 
 def load_ecb_history(path: Path) -> int:
@@ -63,3 +64,17 @@ def enter_rate(
         rate_row.save()
         _rates_changed([currency], day)
     return rate_row
+
+
+def delete_rates(rates) -> int:
+    """Remove rates entered by hand; the figures derived from them follow in the same transaction.
+
+    Refused (ValidationError) when a stored figure would be left without a rate.
+    """
+    rows = list(rates.exclude(source=ECB_SOURCE).values_list("pk", "currency", "day"))
+    if not rows:
+        return 0
+    with transaction.atomic():
+        ExchangeRate.objects.filter(pk__in=[pk for pk, _, _ in rows]).delete()
+        _rates_changed({currency for _, currency, _ in rows}, min(day for _, _, day in rows))
+    return len(rows)

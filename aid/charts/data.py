@@ -19,9 +19,8 @@ from aid.charts.controls import ChartParams
 from aid.context import charts as context_charts
 from aid.models import Donor, Package, Programme
 from aid.summary import Group, summarize
-from ledger.conversion import convert, convert_with
+from ledger.conversion import convert
 from ledger.money import quantum
-from ledger.rates import RateBook
 
 ZERO = Decimal(0)
 
@@ -294,15 +293,9 @@ def packages_chart(params: ChartParams, subject: str | None = None) -> Chart:
 def need_in(figure, params: ChartParams):
     """The reference figure in the chart's currency, by the chart's conversion rule, and how."""
     money = figure.money
-    if money.currency == params.currency:
+    conversion = convert(money, to=params.currency, on=figure.date, rates=params.rates)
+    if not conversion.converted:
         return money.amount, ""
-    if params.rates.mode == "latest":
-        book = RateBook.latest([money.currency, params.currency])
-        conversion = convert_with(money, to=params.currency, source_quote=book.latest_quote(money.currency),
-                                  target_quote=book.latest_quote(params.currency))  # fmt: skip
-    else:
-        day = params.rates.day if params.rates.mode == "day" else figure.date
-        conversion = convert(money, to=params.currency, on=day)
     how = _("%(original)s converted with the rates of %(day)s") % {
         "original": fmt.amount(money.amount, money.currency),
         "day": max(conversion.source_quote.rate_date, conversion.target_quote.rate_date).isoformat(),

@@ -101,8 +101,8 @@ class RecordSerializer(serializers.Serializer):
 
 def conversion_data(conversion) -> dict:
     quotes = [q for q in (conversion.source_quote, conversion.target_quote) if q.currency != "EUR"]
-    if conversion.original.currency == conversion.result.currency:
-        quotes = []  # nothing was converted
+    if not conversion.converted:
+        quotes = []
     return {
         "currency": conversion.result.currency,
         "amount": str(conversion.result.amount),

@@ -4,7 +4,7 @@ from aid import summary, totals
 
 
 class Command(BaseCommand):
-    help = "Recompute the pre-aggregated totals from the base tables (or only --verify them)."
+    help = "Recompute the pre-aggregated totals and pledges' delivered figures from the base tables (or only --verify them)."
 
     def add_arguments(self, parser):
         parser.add_argument(
