@@ -13,13 +13,14 @@ day or `latest`, a part is all of one currency within a group.
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from aid import summary_daily, summary_python, summary_records, summary_sql
 from aid.models import Donor, Package, Programme, Status
 from aid.summary_parts import Parts
 from ledger.conversion import TRANSACTION, Rates  # noqa: F401  (Rates: the API and charts import it from here)
 from ledger.money import quantum
-from ledger.rates import MissingRate
+from ledger.rates import MissingRate, ecb_rates_up_to
 
 GROUP_BY = ("donor", "programme", "package", "year", "month")
 SHARE_QUANTUM = Decimal("0.0001")
@@ -115,6 +116,11 @@ class Summary:
     groups: list[Group]
     total: Group
     rates_used: list[dict] = field(default_factory=list)
+
+    @cached_property
+    def rates_up_to(self) -> date | None:
+        """The newest ECB rate day held, so a reader knows how fresh `latest` is (one query, when asked)."""
+        return ecb_rates_up_to()
 
 
 def summarize(

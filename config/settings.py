@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "aid.guard.GuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # An unknown query parameter under /api/v1/ is a 400 naming it (the schema lists the known ones).
+    "aid.api.known_params.UnknownParameterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -90,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "aid.charts.freshness.rates_freshness",
             ],
         },
     },
@@ -198,6 +201,8 @@ CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 API_ANON_THROTTLE = env_str("API_ANON_THROTTLE", "600/minute")
+# Where `load_ecb_rates --fetch` downloads the ECB's current reference rates (SPEC §3).
+ECB_RATES_URL = env_str("ECB_RATES_URL", "https://www.ecb.europa.eu/stats/eurofxref/eurofxref-hist-90d.xml")
 
 # The shared cache (throttle counts, cached responses): Redis when CACHE_URL is set, so every
 # gunicorn worker counts against the same limit; else each process keeps its own memory cache.

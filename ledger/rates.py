@@ -140,3 +140,28 @@ def _newest_days(currencies: list[str], *, before: date | None = None) -> dict[s
 def rate_on(currency: str, day: date) -> RateQuote:
     """The rate for one currency and day (a convenience over RateBook, same rule)."""
     return RateBook.for_days([currency], day, day).quote(currency, day)
+
+
+def ecb_rates_up_to() -> date | None:
+    """The newest day of ECB rates held ("ECB rates up to 30 Oct 2026"), None when none is.
+
+    One query: each currency's newest rate by an indexed "newest first" probe (a maximum
+    over the whole table would read every rate since 1999 on every page), kept when the ECB
+    published it; the admin refuses manual rates for the ECB's currencies, so none hides one.
+    """
+    from ledger.currencies import MINOR_UNITS
+    from ledger.models import ECB_SOURCE
+
+    table = ExchangeRate._meta.db_table
+    currencies = sorted(set(MINOR_UNITS) - {BASE_CURRENCY})
+    newest = f"(SELECT id FROM {table} WHERE currency = %s ORDER BY day DESC LIMIT 1)"
+    query = f"SELECT MAX(day) FROM {table} WHERE source = %s AND id IN ({', '.join([newest] * len(currencies))})"
+    with connection.cursor() as cursor:
+        cursor.execute(query, [ECB_SOURCE, *currencies])
+        day = cursor.fetchone()[0]
+    return day if isinstance(day, date) or day is None else date.fromisoformat(day)
+
+
+def stale_today(day: date | None, today: date | None = None) -> bool:
+    """Rates from `day` are stale for use today (SPEC §5: published more than 7 days before)."""
+    return day is None or (today or date.today()) - day > STALE_AFTER

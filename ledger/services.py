@@ -28,10 +28,16 @@ def _rates_changed(currencies, first_day: date) -> None:
 
 
 def load_ecb_history(path: Path) -> int:
-    """Add the days not yet held; returns how many rates were added. Existing rows are kept."""
+    """Add the days of an ECB history file not yet held; returns how many rates were added."""
+    return load_ecb_rates(read_rates(path))
+
+
+def load_ecb_rates(rates) -> int:
+    """Add the (currency, day, rate) not yet held; existing rows are kept. All or nothing:
+    a bad row anywhere (ledger.ecb.BadRateFile) stops the load before anything is written."""
     held = set(ExchangeRate.objects.values_list("currency", "day"))
     now = timezone.now()
-    fresh = [(c, d, r) for c, d, r in read_rates(path) if (c, d) not in held]
+    fresh = [(c, d, r) for c, d, r in rates if (c, d) not in held]
     table = ExchangeRate._meta.db_table
     # A plain executemany: ~200,000 rows in seconds, where building model instances took minutes.
     insert = f"INSERT INTO {table} (currency, day, rate, source, source_url, entered_by, created_at) VALUES (%s, %s, %s, %s, '', '', %s)"

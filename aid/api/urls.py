@@ -18,17 +18,12 @@ router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("pledges", PledgeViewSet, basename="pledge")
 router.register("deliveries", DeliveryViewSet, basename="delivery")
 
-ENDPOINTS = (
-    "donor-list",
-    "programme-list",
-    "pledge-list",
-    "delivery-list",
-    "summary",
-    "crosscheck",
-    "changes",
-    "schema",
-    "docs",
-)
+# The index's names are the URLs' own path segments (`deliveries`, never a made-up plural).
+ENDPOINTS = {
+    "donors": "donor-list", "programmes": "programme-list", "pledges": "pledge-list",
+    "deliveries": "delivery-list", "summary": "summary", "crosscheck": "crosscheck", "changes": "changes",
+    "schema": "schema", "docs": "docs",
+}  # fmt: skip
 
 
 class DocsView(SpectacularSwaggerSplitView):
@@ -40,9 +35,7 @@ class DocsView(SpectacularSwaggerSplitView):
 
 def index(request):
     """`/api/v1/` itself: where everything is (a plain JSON map, outside the schema)."""
-    return JsonResponse(
-        {name.replace("-list", "s"): request.build_absolute_uri(reverse(f"api:{name}")) for name in ENDPOINTS}
-    )
+    return JsonResponse({key: request.build_absolute_uri(reverse(f"api:{name}")) for key, name in ENDPOINTS.items()})
 
 
 def not_found(request, rest=""):

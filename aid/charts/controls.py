@@ -9,6 +9,8 @@ import dataclasses
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.utils.translation import gettext as _
+
 from aid import params as query_params
 from aid.summary import LedgerFilter, Rates
 
@@ -70,8 +72,18 @@ def parse(query) -> ChartParams:
     )
 
 
+def refuse_unknown(query) -> None:
+    """A misspelt parameter (`programe=PURL`) is an error naming it, never a silently wider chart."""
+    known = (*PARAMS, RATE_DAY_FIELD)
+    unknown = [name for name in query if name not in known]
+    if unknown:
+        listed = ", ".join(PARAMS)
+        raise query_params.ParamError(unknown[0], _("unknown parameter; this page takes %(names)s") % {"names": listed})
+
+
 def canonical(query) -> list[tuple[str, str]]:
-    """The query a reader should share: known parameters only, no empty ones, the rate day folded in."""
+    """The query a reader should share: no empty parameters, the rate day folded in."""
+    refuse_unknown(query)
     pairs = []
     for name in PARAMS:
         for value in query.getlist(name):

@@ -23,6 +23,8 @@ BAD = [
     ("programme=NOPE", "programme"),
     ("donor=%3Cscript%3E", "donor"),
     ("original_currency=EURO", "original_currency"),
+    ("programe=PURL", "programe"),  # a typo is an error, not the whole ledger
+    ("currency=USD&utm_source=x", "utm_source"),
 ]
 
 
@@ -54,3 +56,9 @@ def test_good_parameters_are_shown(seeded, client, query):
 
 def test_a_day_without_rates_yet_uses_the_latest_earlier_rates(seeded, client):
     assert client.get("/?rates=2099-01-01").status_code == 200
+
+
+def test_an_unknown_parameter_page_lists_the_known_ones(small_ledger, client):
+    page = client.get("/?programe=PURL").content.decode()
+    assert "<code>programe</code>" in page
+    assert "currency, rates, donor, programme, package, original_currency, date_from, date_to" in page

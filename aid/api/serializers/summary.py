@@ -45,6 +45,9 @@ class SummarySerializer(serializers.Serializer):
     groups = GroupSerializer(many=True)
     total = GroupSerializer(help_text="the sum of the rounded parts above, so the parts add up")
     rates_used = RateUsedSerializer(many=True)
+    rates_up_to = serializers.DateField(
+        allow_null=True, help_text="the newest day of ECB rates held (how fresh `latest` is); null when none"
+    )
     per = serializers.ChoiceField(choices=["gdp", "capita"], required=False, help_text="only with per=")
     missing_indicator = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="only with per=: donors without the indicator"
