@@ -1,4 +1,8 @@
-"""How amounts, values in EUR, progress and warnings read in the lists."""
+"""How amounts, values in EUR, progress, confidence and warnings read in the lists.
+
+The lists must fit a 1280 px screen without sideways scrolling (issue 8): the value in EUR
+shares the amount's cell, the package the programme's, and dates are ISO days.
+"""
 
 from decimal import Decimal
 
@@ -54,3 +58,38 @@ def warnings(record):
     if not found:
         return ""
     return format_html_join(" ", '<span class="aid-warning">{}</span>', ((w,) for w in found))
+
+
+@admin.display(description="date", ordering="date")
+def day(record) -> str:
+    return record.date.isoformat()
+
+
+@admin.display(description="programme", ordering="programme__code")
+def programme(record):
+    if not record.package_id:
+        return record.programme.code
+    return format_html('{}<br><span class="aid-small">{}</span>', record.programme.code, record.package.code)
+
+
+def _money_html(sign: str, currency: str, value: Decimal):
+    # A line may break after the currency code, never inside the number.
+    return format_html('{}{} <span class="aid-nowrap">{}</span>', sign, currency, grouped(value))
+
+
+@admin.display(description="amount", ordering="amount_minor")
+def amount_and_eur(record):
+    """The amount as announced and, below it when in another currency, its value in EUR."""
+    if record.amount_minor is None:
+        return amount(record)
+    announced = _money_html(QUALIFIER_SIGN.get(record.amount_qualifier, ""), record.currency, record.amount)
+    if record.currency == "EUR":
+        return announced
+    return format_html('{}<br><span class="aid-small">{}</span>', announced, value_in_eur(record))
+
+
+@admin.display(description="confidence", ordering="confidence")
+def confidence(record):
+    if not record.confidence:
+        return format_html('<span class="aid-small">{}</span>', "not assessed")
+    return record.get_confidence_display()

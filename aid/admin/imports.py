@@ -9,6 +9,7 @@ import hashlib
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -122,4 +123,9 @@ def import_view(modeladmin, request):
         publish = form.cleaned_data["publish"] and may_publish(request.user)
         status = Status.PUBLISHED if publish else Status.DRAFT
         return _preview(request, modeladmin, form.cleaned_data["file"].read(), status)
-    return _render(request, modeladmin, "aid/admin/import_form.html", form=form, may_publish=may_publish(request.user))
+    # An AdminForm, so the upload renders with the admin's own fieldset markup and styles.
+    adminform = helpers.AdminForm(form, [(None, {"fields": list(form.fields)})], {})
+    return _render(
+        request, modeladmin, "aid/admin/import_form.html", form=form, adminform=adminform,
+        may_publish=may_publish(request.user),
+    )  # fmt: skip

@@ -196,9 +196,10 @@ class LedgerRecordAdmin(SimpleHistoryAdmin):
 @admin.register(Pledge)
 class PledgeAdmin(LedgerRecordAdmin):
     form = forms.PledgeForm
+    # ref, donor, programme, date, amount with currency, delivered, status and confidence fit 1280 px.
     list_display = [
-        "ref", "donor", "programme", "package", "date", display.amount, display.value_in_eur,
-        display.delivered_share, "status", display.warnings,
+        "ref", "donor", display.programme, display.day, display.amount_and_eur, display.delivered_share, "status",
+        display.confidence, display.warnings,
     ]  # fmt: skip
     list_select_related = ["donor", "programme", "package"]
     autocomplete_fields = ["donor", "programme", "package", "sources"]
@@ -214,8 +215,8 @@ class PledgeAdmin(LedgerRecordAdmin):
 class DeliveryAdmin(LedgerRecordAdmin):
     form = forms.DeliveryForm
     list_display = [
-        "ref", "donor", "programme", "pledge", "date", display.amount, display.value_in_eur, "status",
-        display.warnings,
+        "ref", "donor", display.programme, "pledge", display.day, display.amount_and_eur, "status",
+        display.confidence, display.warnings,
     ]  # fmt: skip
     list_select_related = ["donor", "programme", "package", "pledge"]
     autocomplete_fields = ["donor", "programme", "package", "pledge", "sources"]
