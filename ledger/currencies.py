@@ -43,9 +43,14 @@ def is_currency(code: object) -> bool:
 
 
 def get_currency(code: object) -> Currency:
-    if not is_currency(code):
-        raise UnknownCurrency(code)
-    return Currency(code=code, minor_units=MINOR_UNITS[code])
+    # Called for every amount converted: one shared, immutable Currency per code.
+    try:
+        return _CURRENCIES[code]
+    except (KeyError, TypeError):
+        raise UnknownCurrency(code) from None
+
+
+_CURRENCIES = {code: Currency(code=code, minor_units=units) for code, units in MINOR_UNITS.items()}
 
 
 def minor_units(code: str) -> int:
