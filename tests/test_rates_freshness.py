@@ -33,6 +33,14 @@ def test_the_summary_says_how_fresh_the_rates_are(client, db):
     assert client.get("/api/v1/summary/").json()["rates_up_to"] == "2026-10-30"
 
 
+def test_the_summary_csv_says_it_on_every_row(client, db):
+    ecb(date(2026, 10, 30))
+    record("pledge", ref="P", amount="10")
+    lines = b"".join(client.get("/api/v1/summary/?format=csv").streaming_content).decode().splitlines()
+    assert lines[0].endswith(",rates_up_to")
+    assert all(line.endswith(",2026-10-30") for line in lines[1:]) and len(lines) == 3
+
+
 def test_the_summary_says_null_without_ecb_rates(client, db):
     record("pledge", ref="P", amount="10")
     assert client.get("/api/v1/summary/").json()["rates_up_to"] is None

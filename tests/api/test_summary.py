@@ -114,8 +114,8 @@ def test_the_summary_as_csv(api, ledger):
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert b"".join(response.streaming_content).decode().splitlines() == [
         "key,label,pledged,delivered,delivered_share,delivery_coverage,pledged_without_delivery,pledges,deliveries,"
-        "undisclosed,currency,rates",
-        "PURL,PURL,931034482.76,300000000.00,0.3222,1.0000,0.00,2,2,0,EUR,transaction",
-        "BILATERAL,BILATERAL,0.00,,,,0.00,1,0,1,EUR,transaction",
-        ",total,931034482.76,300000000.00,0.3222,1.0000,0.00,3,2,1,EUR,transaction",
+        "undisclosed,currency,rates,rates_up_to",
+        "PURL,PURL,931034482.76,300000000.00,0.3222,1.0000,0.00,2,2,0,EUR,transaction,",
+        "BILATERAL,BILATERAL,0.00,,,,0.00,1,0,1,EUR,transaction,",
+        ",total,931034482.76,300000000.00,0.3222,1.0000,0.00,3,2,1,EUR,transaction,",
     ]

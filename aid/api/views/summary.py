@@ -58,6 +58,7 @@ def csv_rows(summary, data: dict):
             **(context if "pledged_per" in group else {}),
             "currency": summary.currency,
             "rates": str(summary.rates),
+            "rates_up_to": summary.rates_up_to.isoformat() if summary.rates_up_to else None,
         }
 
 
@@ -89,6 +90,12 @@ class SummaryView(PublicReadView, APIView):
         if per:
             data = with_per(data, summary, per, chosen)
         if self.wants_csv():
-            columns = [*GROUP_COLUMNS, *((PER_COLUMNS + INDICATOR_COLUMNS) if per else []), "currency", "rates"]
+            columns = [
+                *GROUP_COLUMNS,
+                *((PER_COLUMNS + INDICATOR_COLUMNS) if per else []),
+                "currency",
+                "rates",
+                "rates_up_to",
+            ]
             return csv_response(csv_lines(columns, csv_rows(summary, data)), f"summary-by-{chosen.group_by}")
         return Response(data)
