@@ -61,4 +61,7 @@ def test_a_day_without_rates_yet_uses_the_latest_earlier_rates(seeded, client):
 def test_an_unknown_parameter_page_lists_the_known_ones(small_ledger, client):
     page = client.get("/?programe=PURL").content.decode()
     assert "<code>programe</code>" in page
-    assert "currency, rates, donor, programme, package, original_currency, date_from, date_to" in page
+    from aid.charts.controls import PARAMS
+
+    assert {"currency", "rates", "programme", "date_from"} <= set(PARAMS)
+    assert f"this page takes {', '.join(PARAMS)}" in page
