@@ -31,6 +31,7 @@ STAGING_COLUMNS = (
     ("pledge_ref", "varchar(100)"),
     ("day", "date"),
     ("amount_minor", "bigint"),
+    ("amount_scale", "smallint"),
     ("currency", "varchar(3)"),
     ("amount_qualifier", "varchar(10)"),
     ("description", "text"),
@@ -38,9 +39,10 @@ STAGING_COLUMNS = (
     ("confidence", "varchar(6)"),
 )
 RECORD_COLUMNS = (
-    "ref, donor_id, programme_id, package_id, date, amount_minor, currency, amount_qualifier, description, confidence"
+    "ref, donor_id, programme_id, package_id, date, amount_minor, amount_scale, currency, amount_qualifier, "
+    "description, confidence"
 )
-STAGED_VALUES = "s.ref, s.donor_id, s.programme_id, s.package_id, s.day, s.amount_minor, s.currency, s.amount_qualifier, s.description, s.confidence"  # noqa: E501
+STAGED_VALUES = "s.ref, s.donor_id, s.programme_id, s.package_id, s.day, s.amount_minor, s.amount_scale, s.currency, s.amount_qualifier, s.description, s.confidence"  # noqa: E501
 HISTORY_COLUMNS = {
     "pledge": f"id, {RECORD_COLUMNS}, status, version, created_at, updated_at, "
     "delivered_minor, deliveries_count, undisclosed_deliveries",
@@ -70,6 +72,7 @@ def _stage(cursor, planned: list[tuple[int, CleanRecord]]) -> None:
             clean.pledge_ref,
             clean.date,
             clean.amount_minor,
+            clean.amount_scale,
             clean.currency,
             clean.amount_qualifier,
             clean.description,
@@ -91,10 +94,11 @@ def _sources(cursor, planned: list[tuple[int, CleanRecord]]) -> None:
     titles: dict[str, str] = {}
     kinds: dict[str, str] = {}
     for _, clean in planned:
-        if not titles.get(clean.source_url):
-            titles[clean.source_url] = clean.source_title
-        if clean.source_kind or clean.source_url not in kinds:
-            kinds[clean.source_url] = clean.source_kind
+        for source in clean.source_refs:  # the record row's source, then its `source` rows'
+            if not titles.get(source.url):
+                titles[source.url] = source.title
+            if source.kind or source.url not in kinds:
+                kinds[source.url] = source.kind
     columns = (("url", "varchar(1000)"), ("title", "varchar(500)"), ("kind", "varchar(14)"))
     temp_table(cursor, "import_sources", columns)
     copy_rows(cursor, "import_sources", ("url", "title", "kind"), ((u, t, kinds[u]) for u, t in titles.items()))
@@ -113,6 +117,15 @@ def _sources(cursor, planned: list[tuple[int, CleanRecord]]) -> None:
     )
 
 
+def _stage_links(cursor, planned: list[tuple[int, CleanRecord]]) -> None:
+    """Every source of every new record (a file's `source` rows add to the record row's own)."""
+    columns = (("kind", "varchar(8)"), ("ref", "varchar(100)"), ("source_url", "varchar(1000)"))
+    temp_table(cursor, "import_links", columns)
+    links = ((clean.record, clean.ref, source.url) for _, clean in planned for source in clean.source_refs)
+    copy_rows(cursor, "import_links", ("kind", "ref", "source_url"), links)
+    analyze(cursor, "import_links")
+
+
 def _insert_records(cursor, kind: str, status: str, now) -> None:
     table = TABLES[kind]
     if kind == "pledge":
@@ -128,7 +141,7 @@ def _insert_records(cursor, kind: str, status: str, now) -> None:
     )
     cursor.execute(
         f"INSERT INTO {table}_sources ({kind}_id, source_id) "
-        f"SELECT r.id, src.id FROM import_staging s JOIN {table} r ON r.ref = s.ref "
+        f"SELECT r.id, src.id FROM import_links s JOIN {table} r ON r.ref = s.ref "
         f"JOIN aid_source src ON src.url = s.source_url WHERE s.kind = %s",
         [kind],
     )
@@ -267,10 +280,12 @@ def create_records(
     with connection.cursor() as cursor:
         _stage(cursor, planned)
         _sources(cursor, planned)
+        _stage_links(cursor, planned)
         for kind in ("pledge", "delivery"):
             _insert_records(cursor, kind, status, now)
             _record_history(cursor, kind, now, user, reason)
         touched = _count_records(cursor, status) + _refresh_progress(cursor)
         cursor.execute("DROP TABLE import_staging")
         cursor.execute("DROP TABLE import_sources")
+        cursor.execute("DROP TABLE import_links")
     rollup.touch(touched)

@@ -1,4 +1,9 @@
-"""Pledges and deliveries as ledger CSV (SPEC §4), streamed: re-importing it changes nothing."""
+"""Pledges, valuations and deliveries as ledger CSV (SPEC §4), streamed.
+
+Lossless: every source of every record (further ones as `source` rows after the record),
+valuations as `valuation` rows, amounts with the decimals they were written with. Exported,
+imported into an empty database and exported again, the file comes back byte for byte.
+"""
 
 import csv
 from collections.abc import Iterable, Iterator
@@ -6,10 +11,12 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Prefetch
 
 from aid.formulas import neutralise
-from aid.models import Delivery, Pledge, Source, Valuation
-from aid.rules import COLUMNS
+from aid.models import Delivery, Pledge, Source, Status, Valuation
+from aid.rules import COLUMNS, SOURCE_ROW
 
 CHUNK = 2000
+KIND_OF = {Pledge: "pledge", Delivery: "delivery", Valuation: "valuation"}
+SOURCES = Prefetch("sources", queryset=Source.objects.order_by())
 
 
 class _Line:
@@ -19,38 +26,49 @@ class _Line:
         return value
 
 
-def _first_source(record) -> Source | None:
-    sources = list(record.sources.all())
-    return min(sources, key=lambda s: s.pk) if sources else None
-
-
 def _amount(record) -> str:
-    return "" if record.amount is None else str(record.amount)
+    return "" if record.amount_minor is None else f"{record.written_amount:f}"  # never "0E-12"
 
 
-def record_row(record) -> dict:
-    """One ledger CSV row for a pledge, delivery or valuation."""
-    source = _first_source(record)
-    common = {
-        "ref": record.ref, "date": record.date.isoformat(), "amount": _amount(record),
-        "currency": record.currency, "amount_qualifier": record.amount_qualifier,
-        "description": record.description, "source_url": source.url if source else "",
-        "source_title": source.title if source else "", "confidence": record.confidence,
-        "source_kind": source.kind if source else "",
-    }  # fmt: skip
+def _pledge_ref(record, public: bool) -> str:
     if isinstance(record, Valuation):
-        pledge = record.pledge
-        return {**common, "record": "valuation", "donor": pledge.donor.code, "programme": pledge.programme.code,
-                "package": pledge.package.code if pledge.package_id else "", "pledge_ref": pledge.ref}  # fmt: skip
-    pledge_ref = record.pledge.ref if isinstance(record, Delivery) and record.pledge_id else ""
+        return record.pledge.ref
+    if not isinstance(record, Delivery) or not record.pledge_id:
+        return ""
+    if public and record.pledge.status != Status.PUBLISHED:
+        return ""  # a draft pledge's ref stays private
+    return record.pledge.ref
+
+
+def _identity(record) -> dict:
+    owner = record.pledge if isinstance(record, Valuation) else record
     return {
-        **common,
-        "record": "delivery" if isinstance(record, Delivery) else "pledge",
-        "donor": record.donor.code,
-        "programme": record.programme.code,
-        "package": record.package.code if record.package_id else "",
-        "pledge_ref": pledge_ref,
+        "record": KIND_OF[type(record)],
+        "donor": owner.donor.code,
+        "programme": owner.programme.code,
+        "package": owner.package.code if owner.package_id else "",
     }
+
+
+def record_rows(record, *, public: bool = True) -> Iterator[dict]:
+    """A record's ledger CSV row (with its first source), then a `source` row per further source.
+
+    Sources go in URL order: it does not depend on the database's ids, so an export re-imported
+    into an empty database exports the same again.
+    """
+    sources = sorted(record.sources.all(), key=lambda source: source.url)  # code point order, as COLLATE "C"
+    first = sources[0] if sources else None
+    yield {
+        **_identity(record),
+        "ref": record.ref, "pledge_ref": _pledge_ref(record, public), "date": record.date.isoformat(),
+        "amount": _amount(record), "currency": record.currency, "amount_qualifier": record.amount_qualifier,
+        "description": record.description, "source_url": first.url if first else "",
+        "source_title": first.title if first else "", "confidence": record.confidence,
+        "source_kind": first.kind if first else "",
+    }  # fmt: skip
+    for source in sources[1:]:
+        yield {"record": SOURCE_ROW, "ref": record.ref, "source_url": source.url, "source_title": source.title,
+               "source_kind": source.kind}  # fmt: skip
 
 
 def for_export(queryset):
@@ -58,9 +76,11 @@ def for_export(queryset):
     related = ["donor", "programme", "package"] + (["pledge"] if queryset.model is Delivery else [])
     if queryset.model is Valuation:
         related = ["pledge__donor", "pledge__programme", "pledge__package"]
-    return queryset.select_related(*related).prefetch_related(
-        Prefetch("sources", queryset=Source.objects.order_by("pk"))
-    )
+    return queryset.select_related(*related).prefetch_related(SOURCES)
+
+
+def records_of(querysets: Iterable) -> Iterator:
+    return (record for qs in querysets for record in for_export(qs).iterator(chunk_size=CHUNK))
 
 
 def csv_lines(columns, rows: Iterable[dict]) -> Iterator[str]:
@@ -74,16 +94,26 @@ def csv_lines(columns, rows: Iterable[dict]) -> Iterator[str]:
         yield writer.writerow({name: neutralise(value) for name, value in row.items()})
 
 
-def stream_csv(querysets: Iterable) -> Iterator[str]:
+def stream_csv(querysets: Iterable, *, public: bool = True) -> Iterator[str]:
     """Every record of each queryset as ledger CSV, a line at a time (memory stays flat)."""
-    records = (record for qs in querysets for record in for_export(qs).iterator(chunk_size=CHUNK))
-    return csv_lines(COLUMNS, (record_row(record) for record in records))
+    rows = (row for record in records_of(querysets) for row in record_rows(record, public=public))
+    return csv_lines(COLUMNS, rows)
 
 
-def ledger_querysets(pledges=None, deliveries=None, valuations=None):
-    """Pledges, then valuations, then deliveries: the order import writes them in."""
-    return [qs for qs in (pledges, valuations, deliveries) if qs is not None] or [
-        Pledge.objects.order_by("date", "ref"),
-        Valuation.objects.order_by("date", "ref"),
-        Delivery.objects.order_by("date", "ref"),
-    ]
+def ledger_querysets(*, published_only: bool = True) -> list:
+    """The whole ledger in the order import writes it: pledges, valuations, deliveries, each by id.
+
+    Import creates records in this order, so ids keep it, and an export re-imported into an
+    empty database exports the same file again.
+    """
+    pledges, deliveries = Pledge.objects.all(), Delivery.objects.all()
+    valuations = Valuation.objects.all()
+    if published_only:
+        pledges, deliveries = pledges.filter(status=Status.PUBLISHED), deliveries.filter(status=Status.PUBLISHED)
+        valuations = valuations.filter(pledge__status=Status.PUBLISHED)
+    return [qs.order_by("pk") for qs in (pledges, valuations, deliveries)]
+
+
+def with_valuations(pledges) -> list:
+    """Listed pledges, then their valuations: a pledge list's CSV carries everything import reads."""
+    return [pledges, Valuation.objects.filter(pledge__in=pledges.values("pk")).order_by("pk")]

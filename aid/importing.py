@@ -15,7 +15,7 @@ from aid import bulk, rollup, services, writelock
 from aid.formulas import restore
 from aid.lookups import BatchLookup
 from aid.models import Status
-from aid.rules import COLUMNS, REQUIRED_COLUMNS, CleanRecord, Problem, check_record
+from aid.rules import COLUMNS, REQUIRED_COLUMNS, SOURCE_ROW, CleanRecord, Problem, check_record, check_source_row
 from ledger.currencies import UnknownCurrency
 from ledger.money import from_minor
 from ledger.rates import MissingRate
@@ -97,11 +97,45 @@ def read_rows(
     return rows, problems
 
 
+def _is_source_row(row: dict) -> bool:
+    return (row.get("record") or "").strip().lower() == SOURCE_ROW
+
+
+def _attach_sources(source_rows: list[tuple[int, dict]], planned: list[PlannedRow], refs: set[str]) -> list[str]:
+    """Give each `source` row's source to the record row with its ref; returns the problems."""
+    by_ref = {row.clean.ref: row.clean for row in planned}
+    messages = []
+    for line, row in source_rows:
+        ref, source, problems = check_source_row(row)
+        if ref and ref not in refs:
+            problems.append(Problem("ref", ref, "no pledge, delivery or valuation with this ref in the file"))
+        clean = by_ref.get(ref)
+        if source and clean and source in clean.source_refs:
+            problems.append(Problem("source_url", source.url, f"already a source of {ref} in this file"))
+        messages += [p.at_line(line) for p in problems]
+        if clean and source and not problems:
+            clean.more_sources.append(source)
+    return messages
+
+
 def _check_all(rows: list[tuple[int, dict]]) -> tuple[list[PlannedRow], list[str], set[str]]:
-    """Pledges first, so a delivery or valuation may name a pledge further down the file.
+    """Record rows, then the `source` rows that add further sources to them.
 
     Also returns the refs the ledger holds already (those rows update; the others are new).
     """
+    source_rows = [(line, row) for line, row in rows if _is_source_row(row)]
+    record_rows = [(line, row) for line, row in rows if not _is_source_row(row)]
+    planned, messages, known = _check_records(record_rows)
+    messages += _attach_sources(source_rows, planned, {(row.get("ref") or "").strip() for _, row in record_rows})
+    return planned, sorted(messages, key=_line_number), known
+
+
+def _line_number(message: str) -> int:
+    return int(message.split(",", 1)[0].removeprefix("line "))
+
+
+def _check_records(rows: list[tuple[int, dict]]) -> tuple[list[PlannedRow], list[str], set[str]]:
+    """Pledges first, so a delivery or valuation may name a pledge further down the file."""
     lookup = BatchLookup([row for _, row in rows])
     is_pledge = [(row.get("record") or "").strip().lower() == "pledge" for _, row in rows]
     checked: dict[int, tuple[CleanRecord | None, list[Problem]]] = {}

@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from aid.context.models import SourceKind
 from ledger.currencies import CURRENCY_CHOICES
-from ledger.money import Money, from_minor
+from ledger.money import Money, from_minor, written
 
 
 class Status(models.TextChoices):
@@ -107,6 +107,9 @@ class MoneyFields(models.Model):
     amount_minor = models.BigIntegerField(null=True, blank=True)
     currency = models.CharField(max_length=3, choices=CURRENCY_CHOICES, blank=True)
     amount_qualifier = models.CharField(max_length=10, choices=Qualifier.choices, default=Qualifier.EXACT)
+    # Decimals the amount was written with (`500000000` → 0), so an export writes it back as it
+    # came; null for amounts stored before it was kept (written with the currency's minor unit).
+    amount_scale = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -116,6 +119,13 @@ class MoneyFields(models.Model):
         if self.amount_minor is None:
             return None
         return from_minor(self.amount_minor, self.currency)
+
+    @property
+    def written_amount(self) -> Decimal | None:
+        """The amount with the decimals it was written with (`500000000`, `1.5`)."""
+        if self.amount_minor is None:
+            return None
+        return written(self.amount_minor, self.currency, self.amount_scale)
 
     @property
     def money(self) -> Money | None:

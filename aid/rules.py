@@ -16,9 +16,12 @@ from urllib.parse import urlsplit
 from aid.countries import NEAR_MISSES, donor_codes
 from aid.models import Confidence, Qualifier, SourceKind
 from ledger.currencies import is_currency, minor_units
-from ledger.money import TooManyDecimals, parse_decimal, to_minor
+from ledger.money import TooManyDecimals, parse_decimal, to_minor, written_scale
 
 RECORD_KINDS = ("pledge", "delivery", "valuation")
+# A further source of the record named in `ref` (its first source is on the record's own row).
+SOURCE_ROW = "source"
+SOURCE_ROW_COLUMNS = ("record", "ref", "source_url", "source_title", "source_kind")
 COLUMNS = (
     "record", "ref", "donor", "programme", "package", "pledge_ref", "date", "amount",
     "currency", "amount_qualifier", "description", "source_url", "source_title", "confidence", "source_kind",
@@ -29,6 +32,9 @@ CODE_PATTERN = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
 PACKAGE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
 # 10^16 major units: far above any aid budget, and sums of such amounts stay inside 64 bits.
 LARGEST_AMOUNT = Decimal(10) ** 16
+# Decimals an amount may be written with: 16 digits before the point and 12 after stay inside
+# Decimal's 28-digit context when the written form is rebuilt for an export.
+MOST_WRITTEN_DECIMALS = 12
 QUALIFIERS = frozenset(Qualifier.values)
 CONFIDENCES = tuple(Confidence.values)
 SOURCE_KINDS = tuple(SourceKind.values)
@@ -86,6 +92,13 @@ class Lookup(Protocol):
     def pledge(self, ref: str) -> PledgeFacts | None: ...
 
 
+@dataclass(frozen=True)
+class SourceRef:
+    url: str
+    title: str
+    kind: str = ""  # empty: not assessed
+
+
 @dataclass
 class CleanRecord:
     record: str
@@ -104,6 +117,12 @@ class CleanRecord:
     confidence: str = ""  # empty: not assessed
     source_kind: str = ""  # empty: not assessed (a source's kind, once known, is kept)
     warnings: list[str] = field(default_factory=list)
+    amount_scale: int | None = None  # decimals as written; None when undisclosed
+    more_sources: list[SourceRef] = field(default_factory=list)  # from the file's `source` rows
+
+    @property
+    def source_refs(self) -> list[SourceRef]:
+        return [SourceRef(self.source_url, self.source_title, self.source_kind), *self.more_sources]
 
 
 def _text(raw: dict, column: str) -> str:
@@ -145,6 +164,9 @@ def _check_amount(amount_text: str, currency: str, problems: list[Problem]) -> i
     if value < 0:
         problems.append(Problem("amount", amount_text, "an amount cannot be negative"))
         return None
+    if written_scale(value) > MOST_WRITTEN_DECIMALS:
+        problems.append(Problem("amount", amount_text, f"at most {MOST_WRITTEN_DECIMALS} decimals"))
+        return None
     if value >= LARGEST_AMOUNT:
         problems.append(Problem("amount", amount_text, "too large for the ledger (at most 16 digits before the point)"))
         return None
@@ -168,7 +190,7 @@ def _check_amount(amount_text: str, currency: str, problems: list[Problem]) -> i
 def _check_identity(raw: dict, problems: list[Problem], lookup: Lookup) -> tuple[str, str, str, str, str]:
     record = _text(raw, "record").lower()
     if record not in RECORD_KINDS:
-        problems.append(Problem("record", _text(raw, "record"), "must be pledge, delivery or valuation"))
+        problems.append(Problem("record", _text(raw, "record"), "must be pledge, delivery, valuation or source"))
     ref = _text(raw, "ref")
     if not ref:
         problems.append(Problem("ref", ref, "a ref is required"))
@@ -258,12 +280,7 @@ def check_record(raw: dict, lookup: Lookup, *, today: date | None = None) -> tup
     pledge_ref = _check_link(record, raw, donor, programme, day, problems, warnings, lookup)
     confidence = _check_choice(raw, "confidence", CONFIDENCES, problems)
     source_kind = _check_choice(raw, "source_kind", SOURCE_KINDS, problems)
-    source_url = _text(raw, "source_url")
-    if not is_source_url(source_url):
-        reason = "a source is required: the http(s) URL of a public page" if not source_url else SOURCE_URL_REASON
-        problems.append(Problem("source_url", source_url, reason))
-    if len(_text(raw, "source_title")) > 500:
-        problems.append(Problem("source_title", _text(raw, "source_title")[:40] + "…", "longer than 500 characters"))
+    source_url, _ = _check_source(raw, problems)
     if problems:
         return None, problems
     clean = CleanRecord(
@@ -273,5 +290,32 @@ def check_record(raw: dict, lookup: Lookup, *, today: date | None = None) -> tup
         description=_text(raw, "description"), source_url=source_url,
         source_title=_text(raw, "source_title"), confidence=confidence, source_kind=source_kind,
         warnings=warnings,
+        amount_scale=None if amount_minor is None else written_scale(parse_decimal(_text(raw, "amount"))),
     )  # fmt: skip
     return clean, []
+
+
+def _check_source(raw: dict, problems: list[Problem]) -> tuple[str, str]:
+    url, title = _text(raw, "source_url"), _text(raw, "source_title")
+    if not is_source_url(url):
+        reason = "a source is required: the http(s) URL of a public page" if not url else SOURCE_URL_REASON
+        problems.append(Problem("source_url", url, reason))
+    if len(title) > 500:
+        problems.append(Problem("source_title", title[:40] + "…", "longer than 500 characters"))
+    return url, title
+
+
+def check_source_row(raw: dict) -> tuple[str, SourceRef | None, list[Problem]]:
+    """A `source` row: (the ref it adds a source to, the source, problems)."""
+    problems: list[Problem] = []
+    ref = _text(raw, "ref")
+    if not ref:
+        problems.append(Problem("ref", ref, "a source row names the record it belongs to"))
+    for column in raw:
+        if column not in SOURCE_ROW_COLUMNS and column in COLUMNS and _text(raw, column):
+            problems.append(
+                Problem(column, _text(raw, column), "a source row holds only ref and the source's url, title and kind")
+            )
+    url, title = _check_source(raw, problems)
+    kind = _check_choice(raw, "source_kind", SOURCE_KINDS, problems)
+    return ref, (None if problems else SourceRef(url, title, kind)), problems

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from aid import progress, totals, writelock
 from aid.models import Delivery, Donor, Package, Pledge, Programme, Source, Status, Valuation
-from aid.rules import CleanRecord
+from aid.rules import CleanRecord, SourceRef
 
 MODELS = {"pledge": Pledge, "delivery": Delivery, "valuation": Valuation}
 
@@ -59,6 +59,7 @@ def _wanted_values(clean: CleanRecord, status: str) -> dict:
     values = {
         "date": clean.date,
         "amount_minor": clean.amount_minor,
+        "amount_scale": clean.amount_scale,
         "currency": clean.currency,
         "amount_qualifier": clean.amount_qualifier,
         "description": clean.description,
@@ -78,13 +79,11 @@ def _wanted_values(clean: CleanRecord, status: str) -> dict:
     return values
 
 
-def _differs(record, values: dict, clean: CleanRecord) -> bool:
+def _differs(record, values: dict, sources: list[SourceRef]) -> bool:
     if any(getattr(record, name) != value for name, value in values.items()):
         return True
-    linked = record.sources.filter(url=clean.source_url)
-    if clean.source_kind:
-        linked = linked.filter(kind=clean.source_kind)
-    return not linked.exists()
+    linked = dict(record.sources.values_list("url", "kind"))
+    return any(source.url not in linked or (source.kind and linked[source.url] != source.kind) for source in sources)
 
 
 def _contribution(kind: str, record) -> totals.Contribution | None:
@@ -111,7 +110,8 @@ def save_record(
             f"{clean.ref} was changed by someone else (now version {record.version}); reload it and edit again"
         )
     values = _wanted_values(clean, status)
-    if record is not None and not _differs(record, values, clean):
+    sources = clean.source_refs
+    if record is not None and not _differs(record, values, sources):
         return SaveResult(record, "unchanged", tuple(clean.warnings))
     old = _contribution(clean.record, record)
     old_covered = totals.covered(record) if clean.record == "pledge" and record is not None else None
@@ -127,7 +127,8 @@ def save_record(
     record._history_user = user
     record.full_clean(exclude=["sources"], validate_unique=False, validate_constraints=False)
     record.save()
-    record.sources.add(_source(clean.source_url, clean.source_title, clean.source_kind))
+    # Sources are only ever added here: a file naming fewer sources removes none of them.
+    record.sources.add(*(_source(source.url, source.title, source.kind) for source in sources))
     totals.move(old, _contribution(clean.record, record))
     _after_write(clean.record, record, old_pledge_id, old_covered)
     return SaveResult(record, action, tuple(clean.warnings))

@@ -37,6 +37,24 @@ def from_minor(count: int, currency: str) -> Decimal:
     return (Decimal(int(count)).scaleb(-minor_units(currency))).quantize(quantum(currency))
 
 
+def written(count: int, currency: str, scale: int | None) -> Decimal:
+    """An amount of minor units with `scale` decimals (as written); the minor unit's when None.
+
+    A scale too coarse for the amount (never written by the rules) falls back to the minor unit,
+    so no digit is ever dropped.
+    """
+    amount = from_minor(count, currency)
+    if scale is None:
+        return amount
+    shown = amount.quantize(Decimal(1).scaleb(-scale))
+    return shown if shown == amount else amount
+
+
+def written_scale(value: Decimal) -> int:
+    """How many decimals a parsed amount was written with (`500000000` → 0, `1.50` → 2)."""
+    return max(0, -value.as_tuple().exponent)
+
+
 def parse_decimal(text: str) -> Decimal:
     """A plain decimal as written in the ledger CSV: digits, an optional '.', no grouping."""
     cleaned = text.strip()

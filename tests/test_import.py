@@ -46,7 +46,7 @@ GOOD = [
         ({"donor": "UK"}, "line 2, column donor: 'UK': not an ISO 3166-1 alpha-2 country code nor EU (for this"),
         ({"source_url": ""}, "line 2, column source_url: '': a source is required"),
         ({"source_url": "ftp://x.org/a"}, "line 2, column source_url: 'ftp://x.org/a': not an http(s) URL"),
-        ({"record": "gift"}, "line 2, column record: 'gift': must be pledge, delivery or valuation"),
+        ({"record": "gift"}, "line 2, column record: 'gift': must be pledge, delivery, valuation or source"),
         ({"amount_qualifier": "maybe"}, "line 2, column amount_qualifier: 'maybe': must be exact, at_least or approx"),
         ({"ref": ""}, "line 2, column ref: '': a ref is required"),
         ({"programme": "purl scheme"}, "line 2, column programme: 'purl scheme': use a short code"),

@@ -10,8 +10,8 @@ from django.template.response import TemplateResponse
 
 from aid import services
 from aid.admin import writes
-from aid.export import stream_csv
-from aid.models import Status
+from aid.export import stream_csv, with_valuations
+from aid.models import Pledge, Status
 
 
 def _set_status(modeladmin, request, queryset, status: str, reason: str) -> None:
@@ -76,7 +76,9 @@ def delete_records(modeladmin, request, queryset, reason: str):
 
 @admin.action(description="Export selected as ledger CSV")
 def export_csv(modeladmin, request, queryset):
-    records = modeladmin.model.objects.filter(pk__in=queryset.values("pk")).order_by("date", "ref")
-    response = StreamingHttpResponse(stream_csv([records]), content_type="text/csv; charset=utf-8")
+    records = modeladmin.model.objects.filter(pk__in=queryset.values("pk")).order_by("pk")
+    querysets = with_valuations(records) if modeladmin.model is Pledge else [records]
+    lines = stream_csv(querysets, public=False)  # editors see draft pledges' refs
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{modeladmin.opts.model_name}-ledger.csv"'
     return response

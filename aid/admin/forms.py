@@ -19,7 +19,7 @@ from ledger.currencies import CURRENCY_CHOICES
 
 # Ledger CSV columns whose form field has another name.
 FIELD_OF_COLUMN = {"pledge_ref": "pledge", "source_url": "sources", "source_title": "sources"}
-NOT_ON_FORM = ["amount_minor", "currency", "status", "version", "delivered_minor", "deliveries_count"]
+NOT_ON_FORM = ["amount_minor", "amount_scale", "currency", "status", "version", "delivered_minor", "deliveries_count"]
 NOT_ON_FORM += ["undisclosed_deliveries"]
 CURRENCY_LIST = "iso-4217-codes"
 
@@ -80,7 +80,7 @@ class RecordForm(forms.ModelForm):
         if "sources" in self.fields:
             self.fields["sources"].required = False  # the rules say why a source is needed
         if not instance._state.adding or self.reverting:
-            self.initial.setdefault("amount", "" if instance.amount is None else str(instance.amount))
+            self.initial.setdefault("amount", "" if instance.amount is None else str(instance.written_amount))
             self.initial.setdefault("currency", instance.currency)
             self.initial.setdefault("version", self.stored_version())
         if self.reverting and "sources" in self.fields:

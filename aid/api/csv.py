@@ -1,13 +1,17 @@
 """CSV output (`?format=csv`): streamed a line at a time, so memory stays flat at any size."""
 
 from collections.abc import Iterator
+from itertools import islice
 
+from django.db.models import Min
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer
 
-from aid.export import CHUNK, csv_lines, for_export, record_row
-from aid.models import Delivery, Status
+from aid.api.converting import conversions
+from aid.export import CHUNK, csv_lines, record_rows, records_of
 from aid.rules import COLUMNS
+
+CONVERTED_COLUMNS = ("converted_amount", "converted_currency", "rate", "rate_date", "rate_stale")
 
 
 class CSVRenderer(BaseRenderer):
@@ -28,13 +32,50 @@ def csv_response(lines: Iterator[str], filename: str) -> StreamingHttpResponse:
     return response
 
 
-def _public_row(record) -> dict:
-    row = record_row(record)
-    if isinstance(record, Delivery) and record.pledge_id and record.pledge.status != Status.PUBLISHED:
-        row["pledge_ref"] = ""  # a draft pledge's ref stays private
-    return row
-
-
-def public_ledger_csv(queryset) -> Iterator[str]:
+def public_ledger_csv(querysets: list) -> Iterator[str]:
     """The ledger CSV of SPEC §4 (aid.export's rows), without naming draft pledges."""
-    return csv_lines(list(COLUMNS), (_public_row(record) for record in for_export(queryset).iterator(chunk_size=CHUNK)))
+    rows = (row for record in records_of(querysets) for row in record_rows(record, public=True))
+    return csv_lines(COLUMNS, rows)
+
+
+def _chunks(records: Iterator) -> Iterator[list]:
+    while chunk := list(islice(records, CHUNK)):
+        yield chunk
+
+
+def _converted(conversion) -> dict:
+    return {
+        "converted_amount": str(conversion.result.amount),
+        "converted_currency": conversion.result.currency,
+        "rate": str(conversion.rate),
+        "rate_date": min(conversion.source_quote.rate_date, conversion.target_quote.rate_date).isoformat(),
+        "rate_stale": "true" if conversion.stale else "false",
+    }
+
+
+def _converted_rows(querysets: list, currency: str, rates) -> Iterator[dict]:
+    # A chunk holds one kind of record: conversions are keyed by primary key.
+    chunks = (chunk for queryset in querysets for chunk in _chunks(records_of([queryset])))
+    for chunk in chunks:
+        converted = conversions(chunk, currency, rates)
+        for record in chunk:
+            rows = record_rows(record, public=True)
+            first = next(rows)
+            conversion = converted.get(record.pk)
+            yield {**first, **_converted(conversion)} if conversion else first
+            yield from rows
+
+
+def check_rates(querysets: list, currency: str, rates) -> None:
+    """Raise MissingRate before streaming begins: each currency's earliest record converts,
+    so every later one does (a rate for a day is the latest publication on or before it)."""
+    for queryset in querysets:
+        firsts = queryset.exclude(amount_minor=None).values("currency").annotate(first=Min("date")).order_by()
+        earliest = [queryset.filter(currency=f["currency"], date=f["first"]).first() for f in firsts]
+        conversions([record for record in earliest if record], currency, rates)
+
+
+def converted_ledger_csv(querysets: list, currency: str, rates) -> Iterator[str]:
+    """The ledger CSV with each record's amount converted into `currency` (empty when undisclosed)."""
+    check_rates(querysets, currency, rates)
+    return csv_lines((*COLUMNS, *CONVERTED_COLUMNS), _converted_rows(querysets, currency, rates))

@@ -25,7 +25,7 @@ import pytest
         ("/api/v1/pledges/?original_currency=EURO", "original_currency"),
         ("/api/v1/pledges/?currency=USD&rates=1990-01-01", "rates"),
         ("/api/v1/pledges/NL-P1/?currency=XYZ", "currency"),
-        ("/api/v1/pledges/?format=csv&currency=USD", "currency"),
+        ("/api/v1/pledges/?format=csv&currency=USD&rates=1990-01-01", "rates"),
         ("/api/v1/deliveries/?package=bad%20code", "package"),
         ("/api/v1/changes/", "since"),
         ("/api/v1/changes/?since=yesterday", "since"),

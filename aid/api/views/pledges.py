@@ -8,6 +8,7 @@ from aid.api.filters import PledgeFilterSet
 from aid.api.serializers.pledges import PledgeSerializer
 from aid.api.views.base import documented
 from aid.api.views.records import CURRENCY, RATES, SOURCES, RecordViewSet
+from aid.export import with_valuations
 from aid.models import Pledge, Valuation
 from aid.waiting import with_last_delivery
 
@@ -25,6 +26,9 @@ class PledgeViewSet(RecordViewSet):
     serializer_class = PledgeSerializer
     filterset_class = PledgeFilterSet
     csv_name = "pledges"
+
+    def csv_querysets(self, queryset) -> list:
+        return with_valuations(queryset)
 
     def with_related(self, queryset):
         return with_last_delivery(super().with_related(queryset).prefetch_related(VALUATIONS))

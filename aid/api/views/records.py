@@ -9,10 +9,9 @@ from rest_framework.response import Response
 
 from aid import params
 from aid.api.converting import conversions
-from aid.api.csv import csv_response, public_ledger_csv
+from aid.api.csv import converted_ledger_csv, csv_response, public_ledger_csv
 from aid.api.views.base import PublicReadView
 from aid.models import Source, Status
-from aid.params import ParamError
 
 CURRENCY = OpenApiParameter(
     "currency",
@@ -53,10 +52,17 @@ class RecordViewSet(PublicReadView, viewsets.ReadOnlyModelViewSet):
         context = {**self.get_serializer_context(), "conversions": converted}
         return self.get_serializer(records, many=many, context=context).data
 
+    def csv_querysets(self, queryset) -> list:
+        """What this list's CSV carries (a pledge list adds its pledges' valuations)."""
+        return [queryset]
+
     def as_csv(self, queryset):
-        if params.currency(self.request.query_params, default=""):
-            raise ParamError("currency", "the CSV is the ledger CSV of original amounts: drop currency, or use JSON")
-        return csv_response(public_ledger_csv(queryset), self.csv_name)
+        query = self.request.query_params
+        querysets = self.csv_querysets(queryset)
+        currency = params.currency(query, default="")
+        if currency:
+            return csv_response(converted_ledger_csv(querysets, currency, params.rates(query)), self.csv_name)
+        return csv_response(public_ledger_csv(querysets), self.csv_name)
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())
