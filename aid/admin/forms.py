@@ -80,7 +80,7 @@ class RecordForm(forms.ModelForm):
         if "sources" in self.fields:
             self.fields["sources"].required = False  # the rules say why a source is needed
         if not instance._state.adding or self.reverting:
-            self.initial.setdefault("amount", "" if instance.amount is None else str(instance.written_amount))
+            self.initial.setdefault("amount", "" if instance.amount is None else f"{instance.written_amount:f}")
             self.initial.setdefault("currency", instance.currency)
             self.initial.setdefault("version", self.stored_version())
         if self.reverting and "sources" in self.fields:

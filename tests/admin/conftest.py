@@ -107,7 +107,7 @@ def change_post(record, **fields) -> dict:
         programme=str(record.programme_id),
         package=str(record.package_id or ""),
         date=record.date.isoformat(),
-        amount="" if record.amount is None else str(record.amount),
+        amount="" if record.amount is None else f"{record.written_amount:f}",
         currency=record.currency,
         amount_qualifier=record.amount_qualifier,
         description=record.description,
