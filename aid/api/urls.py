@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from aid.api.views.changes import ChangesView
 from aid.api.views.crosscheck import CrossCheckView
+from aid.api.views.datapackage import DataPackageView
 from aid.api.views.deliveries import DeliveryViewSet
 from aid.api.views.donors import DonorViewSet
 from aid.api.views.pledges import PledgeViewSet
@@ -22,6 +23,7 @@ router.register("deliveries", DeliveryViewSet, basename="delivery")
 ENDPOINTS = {
     "donors": "donor-list", "programmes": "programme-list", "pledges": "pledge-list",
     "deliveries": "delivery-list", "summary": "summary", "crosscheck": "crosscheck", "changes": "changes",
+    "datapackage.zip": "datapackage",
     "schema": "schema", "docs": "docs",
 }  # fmt: skip
 
@@ -55,6 +57,7 @@ urlpatterns = [
     path("summary/", SummaryView.as_view(), name="summary"),
     path("crosscheck/", CrossCheckView.as_view(), name="crosscheck"),
     path("changes/", ChangesView.as_view(), name="changes"),
+    path("datapackage.zip", DataPackageView.as_view(), name="datapackage"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
 ]
