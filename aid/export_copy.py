@@ -50,14 +50,24 @@ def _amount_sql() -> str:
     )
 
 
+def _neutralised(column: str) -> str:
+    """aid.formulas.neutralise for a free-text column: a `'` before what a spreadsheet would run.
+
+    (Only free text needs it: codes, refs, URLs, dates and amounts cannot start that way.)
+    """
+    runs = rf"{column} ~ '^''*[-=+@\t\r]' AND ltrim({column}, '''') !~ '^[+-]?[0-9]+(\.[0-9]+)?$'"
+    return f"CASE WHEN {column} = '' THEN NULL WHEN {runs} THEN '''' || {column} ELSE {column} END"
+
+
 def _record_cells(kind: str) -> dict[str, str]:
     """SQL for each column of a record's own row, over the inner query's columns (`x`)."""
     return {
         "record": f"'{kind}'", "ref": "x.ref", "donor": "x.donor", "programme": "x.programme",
         "package": "x.package", "pledge_ref": "x.pledge_ref", "date": "to_char(x.date, 'YYYY-MM-DD')",
         "amount": _amount_sql(), "currency": "NULLIF(x.currency, '')",
-        "amount_qualifier": "NULLIF(x.amount_qualifier, '')", "description": "NULLIF(x.description, '')",
-        "source_url": "NULLIF(x.url, '')", "source_title": "NULLIF(x.title, '')",
+        "amount_qualifier": "NULLIF(x.amount_qualifier, '')", "description": _neutralised("x.description"),
+        "source_url": "NULLIF(x.url, '')", "source_title": _neutralised("x.title"),
+        "confidence": "NULLIF(x.confidence, '')", "source_kind": "NULLIF(x.kind, '')",
     }  # fmt: skip
 
 
@@ -66,7 +76,8 @@ def _source_cells() -> dict[str, str]:
         "record": f"'{SOURCE_ROW}'",
         "ref": "x.ref",
         "source_url": "NULLIF(x.url, '')",
-        "source_title": "NULLIF(x.title, '')",
+        "source_title": _neutralised("x.title"),
+        "source_kind": "NULLIF(x.kind, '')",
     }
 
 
@@ -99,7 +110,8 @@ def _records(kind: str, *, published_only: bool) -> str:
     return (
         "SELECT r.id, r.ref, d.code AS donor, g.code AS programme, k.code AS package, "
         f"{_pledge_ref(kind, public=published_only)} AS pledge_ref, r.date, r.amount_minor, r.amount_scale, "
-        f"r.currency, {_minor_units_sql('r.currency')} AS units, r.amount_qualifier, r.description, s.url, s.title, "
+        f"r.currency, {_minor_units_sql('r.currency')} AS units, r.amount_qualifier, r.description, "
+        "r.confidence, s.url, s.title, s.kind, "
         'row_number() OVER (PARTITION BY r.id ORDER BY s.url COLLATE "C") AS n '
         f"FROM {table} r {joins}{where}"
     )

@@ -20,6 +20,11 @@ pledge,ZE-P1,NL,BILATERAL,,,2025-01-05,0.000000000000,EUR,exact,,https://X.examp
 source,ZE-P1,,,,,,,,,,https://x.example.org/lower,
 source,ZE-P1,,,,,,,,,,https://x.example.org/Ä,
 pledge,KR-P1,NL,BILATERAL,,,2025-01-06,5000,KRW,at_least,,https://x.example.org/kr,
+pledge,FX-P1,NL,BILATERAL,,,2025-01-07,1,EUR,exact,'=1+2,https://x.example.org/f1,@cmd
+pledge,FX-P2,NL,BILATERAL,,,2025-01-08,1,EUR,exact,-5,https://x.example.org/f2,''+x
+pledge,FX-P3,NL,BILATERAL,,,2025-01-09,1,EUR,exact,'-1.5x,https://x.example.org/f3,'''=y
+pledge,FX-P4,NL,BILATERAL,,,2025-01-10,1,EUR,exact,"	tab",https://x.example.org/f4,+
+source,FX-P4,,,,,,,,,,https://x.example.org/f5,=HYPERLINK(1)
 """
 )
 

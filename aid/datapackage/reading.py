@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from aid.export import csv_lines
+from aid.formulas import restore
 from aid.rules import COLUMNS, SOURCE_ROW
 
 
@@ -18,6 +19,11 @@ class _Files:
         self.location = location
 
     def rows(self, name: str) -> Iterator[dict]:
+        """Each row with its cells as they stand for (the formula guard's quote removed)."""
+        for row in self._raw_rows(name):
+            yield {column: restore(cell) for column, cell in row.items()}
+
+    def _raw_rows(self, name: str) -> Iterator[dict]:
         if self.location.is_dir():
             with (self.location / name).open(encoding="utf-8", newline="") as handle:
                 yield from csv.DictReader(handle)
@@ -27,17 +33,18 @@ class _Files:
 
 
 def _sources(files: _Files, kind: str) -> dict[str, list[dict]]:
-    titles = {row["url"]: row["title"] for row in files.rows("sources.csv")}
+    known = {row["url"]: (row["title"], row["kind"]) for row in files.rows("sources.csv")}
     by_ref = defaultdict(list)
     for link in files.rows(f"{kind}_sources.csv"):
+        title, source_kind = known.get(link["source_url"], ("", ""))
         by_ref[link["ref"]].append(
-            {"source_url": link["source_url"], "source_title": titles.get(link["source_url"], "")}
+            {"source_url": link["source_url"], "source_title": title, "source_kind": source_kind}
         )
     return {ref: sorted(links, key=lambda link: link["source_url"]) for ref, links in by_ref.items()}
 
 
 def _with_sources(kind: str, row: dict, sources: list[dict]) -> Iterator[dict]:
-    first, *more = sources or [{"source_url": "", "source_title": ""}]
+    first, *more = sources or [{"source_url": "", "source_title": "", "source_kind": ""}]
     yield {**row, "record": kind, **first}
     for source in more:
         yield {"record": SOURCE_ROW, "ref": row["ref"], **source}

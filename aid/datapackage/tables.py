@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import Q
 
-from aid.models import Delivery, Donor, Package, Pledge, Programme, Source, Status, Valuation
+from aid.models import Delivery, Donor, Package, Pledge, Programme, Source, SourceKind, Status, Valuation
 from ledger.money import written
 from ledger.rates import MissingRate, RateBook
 
@@ -61,7 +61,7 @@ def _records(queryset, columns: tuple[str, ...], amount_at: int) -> Iterator[tup
 
 
 RECORD = ("ref", "donor__code", "programme__code", "package__code", "date")
-MONEY = ("amount_minor", "amount_scale", "currency", "amount_qualifier", "description")
+MONEY = ("amount_minor", "amount_scale", "currency", "amount_qualifier", "description", "confidence")
 
 
 def _pledge_rows():
@@ -99,7 +99,7 @@ def _used_sources():
 
 
 def _source_rows():
-    columns = ("url", "title", "publisher", "published_on")
+    columns = ("url", "title", "kind", "publisher", "published_on")
     for row in _used_sources().order_by("url").values_list(*columns).iterator(chunk_size=CHUNK):
         yield tuple(_text(cell) for cell in row)
 
@@ -181,6 +181,7 @@ MONEY_FIELDS = {
     "currency": _string("ISO 4217 code"),
     "amount_qualifier": _string(constraints={"enum": ["exact", "at_least", "approx"]}),
     "description": _string(),
+    "confidence": _string("empty: not assessed", constraints={"enum": ["high", "medium", "low"]}),
 }
 RECORD_KEYS = (
     (("donor",), "donors", ("code",)),
@@ -228,7 +229,8 @@ TABLES = (
     ),
     Table(
         "sources", "Public sources",
-        {"url": _string(format="uri", **REQUIRED), "title": _string(), "publisher": _string(),
+        {"url": _string(format="uri", **REQUIRED), "title": _string(),
+         "kind": _string("empty: not assessed", constraints={"enum": list(SourceKind.values)}), "publisher": _string(),
          "published_on": {"type": "date"}},
         _source_rows, ("url",),
     ),
