@@ -332,3 +332,4 @@ class ConvertedTotal(models.Model):
 
 # Context figures (GDP, population, other trackers' totals) live in their own module.
 from aid.context.models import Indicator, TrackerFigure  # noqa: E402, F401
+from aid.releases.models import Release  # noqa: E402, F401

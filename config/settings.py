@@ -147,8 +147,15 @@ STATICFILES_FINDERS = [
 ]
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_MAX_AGE = 31536000 if not DEBUG else 0
+# Releases (SPEC §10): written once, never changed. Local files by default (read-only);
+# production may name any Django storage here, e.g. an S3-compatible store (README).
+RELEASES_ROOT = Path(env_str("RELEASES_ROOT", str(BASE_DIR / "media" / "releases")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "releases": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": RELEASES_ROOT, "file_permissions_mode": 0o444},
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

@@ -2,3 +2,4 @@
 
 from aid.admin import records, reference  # noqa: F401
 from aid.context import admin as context_admin  # noqa: F401
+from aid.releases import admin as releases_admin  # noqa: F401

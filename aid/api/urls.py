@@ -10,6 +10,7 @@ from aid.api.views.deliveries import DeliveryViewSet
 from aid.api.views.donors import DonorViewSet
 from aid.api.views.pledges import PledgeViewSet
 from aid.api.views.programmes import ProgrammeViewSet
+from aid.api.views.releases import RELEASE_ID, ReleasePackageView, ReleaseViewSet
 from aid.api.views.summary import SummaryView
 
 app_name = "api"
@@ -18,12 +19,13 @@ router.register("donors", DonorViewSet, basename="donor")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("pledges", PledgeViewSet, basename="pledge")
 router.register("deliveries", DeliveryViewSet, basename="delivery")
+router.register("releases", ReleaseViewSet, basename="release")
 
 # The index's names are the URLs' own path segments (`deliveries`, never a made-up plural).
 ENDPOINTS = {
     "donors": "donor-list", "programmes": "programme-list", "pledges": "pledge-list",
     "deliveries": "delivery-list", "summary": "summary", "crosscheck": "crosscheck", "changes": "changes",
-    "datapackage.zip": "datapackage",
+    "datapackage.zip": "datapackage", "releases": "release-list",
     "schema": "schema", "docs": "docs",
 }  # fmt: skip
 
@@ -58,6 +60,11 @@ urlpatterns = [
     path("crosscheck/", CrossCheckView.as_view(), name="crosscheck"),
     path("changes/", ChangesView.as_view(), name="changes"),
     path("datapackage.zip", DataPackageView.as_view(), name="datapackage"),
+    re_path(
+        rf"^releases/(?P<pk>{RELEASE_ID})/(?P<file_name>[^/]+\.zip)$",
+        ReleasePackageView.as_view(),
+        name="release-package",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
 ]

@@ -12,7 +12,7 @@ from aid.formulas import restore
 from aid.rules import COLUMNS, SOURCE_ROW
 
 
-class _Files:
+class PackageReader:
     """The package's CSVs by name, from a folder or a zip."""
 
     def __init__(self, location: Path):
@@ -32,7 +32,7 @@ class _Files:
             yield from csv.DictReader(io.TextIOWrapper(member, encoding="utf-8", newline=""))
 
 
-def _sources(files: _Files, kind: str) -> dict[str, list[dict]]:
+def _sources(files: PackageReader, kind: str) -> dict[str, list[dict]]:
     known = {row["url"]: (row["title"], row["kind"]) for row in files.rows("sources.csv")}
     by_ref = defaultdict(list)
     for link in files.rows(f"{kind}_sources.csv"):
@@ -51,7 +51,7 @@ def _with_sources(kind: str, row: dict, sources: list[dict]) -> Iterator[dict]:
 
 
 def ledger_rows(location: Path) -> Iterator[dict]:
-    files = _Files(location)
+    files = PackageReader(location)
     pledges = {}
     sources = _sources(files, "pledge")
     for row in files.rows("pledges.csv"):
