@@ -130,10 +130,17 @@ def copy_ledger_csv(*, published_only: bool = True) -> Iterator[bytes]:
     yield next(csv_lines(COLUMNS, [])).encode()
     connection.ensure_connection()
     with connection.connection.cursor() as cursor:
-        for kind in ("pledge", "valuation", "delivery"):
-            with cursor.copy(f"COPY ({_select(kind, published_only=published_only)}) TO STDOUT (FORMAT csv)") as copy:
-                for block in copy:
-                    yield bytes(block)
+        # JIT-compiling the cell expressions held the first row back by 3 s at 1M + 1M (and
+        # the whole export ran slower): this plain streaming scan is faster interpreted.
+        cursor.execute("SET jit = off")
+        try:
+            for kind in ("pledge", "valuation", "delivery"):
+                sql = f"COPY ({_select(kind, published_only=published_only)}) TO STDOUT (FORMAT csv)"
+                with cursor.copy(sql) as copy:
+                    for block in copy:
+                        yield bytes(block)
+        finally:
+            cursor.execute("RESET jit")
 
 
 def ledger_csv_bytes(*, published_only: bool = True) -> Iterator[bytes]:
