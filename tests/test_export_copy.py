@@ -13,12 +13,12 @@ from tests.test_round_trip import HEADER, LEDGER
 ODD = (
     HEADER
     + """
-pledge,GB-P1,GB,BILATERAL,,,2025-01-02,9999999999999999.99,EUR,exact,"line one\r\nline two",https://x.example.org/ü?a=1,"Titel mit ""Anführung"", Komma"
+pledge,GB-P1,GB,BILATERAL,,,2025-01-02,9999999999999999.99,EUR,exact,"line one\r\nline two",https://x.example.org/%C3%BC?a=1,"Titel mit ""Anführung"", Komma"
 pledge,JP-P1,NL,BILATERAL,,,2025-01-03,100.00,JPY,approx,\\.,https://x.example.org/jp,  spaced title
 pledge,BH-P1,NL,BILATERAL,,,2025-01-04,1.234,BHD,exact,tab\there,https://x.example.org/bh,
 pledge,ZE-P1,NL,BILATERAL,,,2025-01-05,0.000000000000,EUR,exact,,https://X.example.org/upper,
 source,ZE-P1,,,,,,,,,,https://x.example.org/lower,
-source,ZE-P1,,,,,,,,,,https://x.example.org/Ä,
+source,ZE-P1,,,,,,,,,,https://x.example.org/%C3%84,
 pledge,KR-P1,NL,BILATERAL,,,2025-01-06,5000,KRW,at_least,,https://x.example.org/kr,
 pledge,FX-P1,NL,BILATERAL,,,2025-01-07,1,EUR,exact,'=1+2,https://x.example.org/f1,@cmd
 pledge,FX-P2,NL,BILATERAL,,,2025-01-08,1,EUR,exact,-5,https://x.example.org/f2,''+x

@@ -9,6 +9,7 @@ from aid import services
 from aid.export import ledger_querysets, stream_csv
 from aid.importing import import_ledger
 from aid.models import Delivery, Package, Pledge, Programme, Source, Valuation
+from aid.rules import SOURCE_URL_REASON
 from aid.seed import load_reference_tables
 from tests.builders import donor, rate, record
 
@@ -143,7 +144,7 @@ def test_a_source_row_holds_only_a_source():
     report = import_ledger(text)
     assert report.problems == [
         "line 4, column donor: 'NL': a source row holds only ref and the source's url, title and kind",
-        "line 4, column source_url: 'ftp://x': not an http(s) URL",
+        f"line 4, column source_url: 'ftp://x': {SOURCE_URL_REASON}",
         "line 4, column source_kind: 'x': must be official, international, media, tracker, secondary, or empty (not assessed)",
     ]
     assert not Pledge.objects.exists()

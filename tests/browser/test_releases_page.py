@@ -1,4 +1,4 @@
-"""The releases page in a real browser: the citation line is there, selected for copying."""
+"""The releases page in a real browser: the citation line is there, ready to copy."""
 
 import pytest
 
@@ -20,9 +20,5 @@ def test_the_releases_page_offers_the_citation_line(release, page, page_log, pre
     page.goto(f"{prefix}/releases/")
     citation = page.locator("#cite-" + release.id.replace(".", "\\."))
     assert citation.input_value().startswith(f"Aid Ledger, release {release.id}, sha256:{release.package_sha256}, ")
-    citation.focus()
-    assert page.evaluate("() => window.getSelection().toString() || document.activeElement.value") == (
-        citation.input_value()
-    )
-    page.get_by_role("link", name=release.file_name).is_visible()
+    assert page.get_by_role("link", name=release.file_name).is_visible()
     assert page_log.console_errors == [] and page_log.outside_requests == []
