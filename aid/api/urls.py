@@ -68,4 +68,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
 ]
-urlpatterns.append(re_path(r"^(?P<rest>.*)$", not_found))
+# (?s:…): a path may hold a line break, which a bare '.' would not match, leaving it to Django's HTML 404.
+urlpatterns.append(re_path(r"^(?P<rest>(?s:.*))$", not_found))
