@@ -16,8 +16,13 @@ PRODUCTION = {
 }
 
 
+# The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE for Playwright in this process; a
+# deployment never has it, and check --deploy rightly refuses it (async.E001).
+NOT_FROM_THE_TEST_RUN = ("DEBUG", "HTTPS", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
+
+
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "HTTPS", "SECRET_KEY", "ALLOWED_HOSTS")}
+    clean = {k: v for k, v in os.environ.items() if k not in NOT_FROM_THE_TEST_RUN}
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
     )

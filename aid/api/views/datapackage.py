@@ -26,6 +26,7 @@ class DataPackageView(PublicReadView, APIView):
         tags=["datapackage"],
         responses={
             (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="A Frictionless Data Package."),
+            (400, "application/json"): ERRORS[(400, "application/json")],  # an unknown query parameter
             (429, "application/json"): ERRORS[(429, "application/json")],
         },
     )

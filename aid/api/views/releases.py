@@ -47,6 +47,7 @@ class ReleasePackageView(NoLedgerValidators, PublicReadView, APIView):
         operation_id="releases_package_retrieve",
         responses={
             (200, "application/zip"): OpenApiResponse(OpenApiTypes.BINARY, description="The release's data package."),
+            (400, "application/json"): ERRORS[(400, "application/json")],  # an unknown query parameter
             (404, "application/json"): ERRORS[(404, "application/json")],
             (429, "application/json"): ERRORS[(429, "application/json")],
         },
