@@ -164,7 +164,7 @@ def ordering(query, default: str = "-date") -> str:
 
 def _whole_number(query, name: str, default: int, maximum: int) -> int:
     text = _one(query, name)
-    if not text:
+    if not text and not _given_empty(query, name):
         return default
     if not re.fullmatch(r"[0-9]{1,12}", text) or not 1 <= int(text) <= maximum:
         raise ParamError(name, f"{text!r} is not a whole number from 1 to {maximum}")
@@ -172,6 +172,12 @@ def _whole_number(query, name: str, default: int, maximum: int) -> int:
 
 
 LAST_PAGE = 10**9
+
+
+def _given_empty(query, name: str) -> bool:
+    # `page=` is no whole number: the schema types it integer, so an empty value is a 400 (other
+    # parameters, typed by a pattern that admits '', take empty as not given).
+    return hasattr(query, "getlist") and bool(query.getlist(name))
 
 
 def page(query) -> int:

@@ -22,6 +22,8 @@ import pytest
         ("/api/v1/pledges/?page=0", "page"),
         ("/api/v1/pledges/?page=%C2%B2", "page"),
         ("/api/v1/pledges/?page_size=501", "page_size"),
+        ("/api/v1/pledges/?page_size=", "page_size"),
+        ("/api/v1/releases/?page=", "page"),
         ("/api/v1/pledges/?original_currency=EURO", "original_currency"),
         ("/api/v1/pledges/?currency=USD&rates=1990-01-01", "rates"),
         ("/api/v1/pledges/NL-P1/?currency=XYZ", "currency"),
