@@ -12,7 +12,6 @@ donor and for one. The ratio to the plain summary is what SPEC §9's targets are
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from datetime import date
@@ -27,19 +26,6 @@ os.environ["BENCH_DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{DB}"
 from bench import summary_bench  # noqa: E402 (reads BENCH_DATABASE_URL)
 
 RUNS = 7
-
-
-def prepare_database(keep: bool) -> bool:
-    exists = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", f"SELECT 1 FROM pg_database WHERE datname='{DB}'"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
-    if exists and keep:
-        return True
-    if exists:
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", DB], check=True)
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB], check=True)
-    return False
 
 
 def context_figures() -> None:
@@ -102,7 +88,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000, help="pledges, and as many deliveries")
     parser.add_argument("--keep", action="store_true", help="reuse the bench database if it exists")
     args = parser.parse_args()
-    reuse = prepare_database(args.keep)
+    reuse = summary_bench.prepare_database(args.keep, DB)
 
     import django
 

@@ -32,17 +32,17 @@ FIRST, LAST = date(2022, 2, 24), date(2026, 10, 30)
 CURRENCIES = ["NOK", "SEK", "DKK", "GBP", "CAD", "AUD", "PLN", "CZK", "JPY", "CHF"]
 
 
-def prepare_database(keep: bool) -> bool:
-    """Create the bench database; returns True when it already holds data to reuse."""
+def prepare_database(keep: bool, name: str = DB) -> bool:
+    """Create the bench database `name`; returns True when it already holds data to reuse."""
     exists = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", f"SELECT 1 FROM pg_database WHERE datname='{DB}'"],
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", f"SELECT 1 FROM pg_database WHERE datname='{name}'"],
         capture_output=True, text=True, check=True,
     ).stdout.strip()  # fmt: skip
     if exists and keep:
         return True
     if exists:
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", DB], check=True)
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB], check=True)
+        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], check=True)
     return False
 
 
