@@ -43,6 +43,11 @@ class Kind(models.TextChoices):
     COVERED = "covered", "pledge with a delivery record"
 
 
+def in_language(english: str, dutch: str) -> str:
+    """The Dutch text when the active language is Dutch and there is one; else the English."""
+    return dutch if (get_language() or "en").startswith("nl") and dutch else english
+
+
 class Translated(models.Model):
     """English and Dutch names, picked by the active language."""
 
@@ -54,9 +59,21 @@ class Translated(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "en").startswith("nl") and self.name_nl:
-            return self.name_nl
-        return self.name_en
+        return in_language(self.name_en, self.name_nl)
+
+
+class Described(models.Model):
+    """English and Dutch descriptions, picked like the names."""
+
+    description_en = models.TextField(blank=True)
+    description_nl = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def description(self) -> str:
+        return in_language(self.description_en, self.description_nl)
 
 
 class Donor(Translated):
@@ -73,10 +90,8 @@ class Donor(Translated):
         return f"{self.name_en} ({self.code})"
 
 
-class Programme(Translated):
+class Programme(Translated, Described):
     code = models.CharField(max_length=20, unique=True)
-    description_en = models.TextField(blank=True)
-    description_nl = models.TextField(blank=True)
     start_date = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 
@@ -137,16 +152,18 @@ class MoneyFields(models.Model):
         return self.amount_minor is None
 
 
-class Package(MoneyFields):
+class Package(MoneyFields, Translated, Described):
     """A package inside a programme (PURL-2, say), funded by one donor or several jointly.
 
     Its announced total is the package's own figure, shown beside the donors' shares and
-    never added to them.
+    never added to them. A package the import creates from a ledger row has no name yet:
+    `label` falls back to its code.
     """
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="packages")
     code = models.CharField(max_length=40)
-    name = models.CharField(max_length=300, blank=True)
+    name_en = models.CharField(max_length=300, blank=True)
+    name_nl = models.CharField(max_length=300, blank=True)
     date = models.DateField(null=True, blank=True)
     donors = models.ManyToManyField(Donor, blank=True, related_name="packages")
     source = models.ForeignKey(Source, null=True, blank=True, on_delete=models.PROTECT)
@@ -158,6 +175,10 @@ class Package(MoneyFields):
 
     def __str__(self):
         return self.code
+
+    @property
+    def label(self) -> str:
+        return self.name or self.code
 
 
 class LedgerRecord(MoneyFields):

@@ -123,11 +123,15 @@ def rates(query) -> Rates:
     return Rates("day", parse_day(text, "rates"))
 
 
-def group_by(query) -> str:
-    text = _one(query, "group_by") or "donor"
-    if text not in GROUP_BY:
-        raise ParamError("group_by", f"{text!r} is not one of {', '.join(GROUP_BY)}")
+def _choice(query, name: str, choices: tuple[str, ...], default: str) -> str:
+    text = _one(query, name) or default
+    if text not in choices:
+        raise ParamError(name, f"{text!r} is not one of {', '.join(choices)}")
     return text
+
+
+def group_by(query) -> str:
+    return _choice(query, "group_by", GROUP_BY, "donor")
 
 
 def donors(query) -> tuple[str, ...]:
@@ -156,10 +160,15 @@ FORMATS = ("json", "csv")
 
 
 def ordering(query, default: str = "-date") -> str:
-    text = _one(query, "ordering") or default
-    if text not in ORDERINGS:
-        raise ParamError("ordering", f"{text!r} is not one of {', '.join(ORDERINGS)}")
-    return text
+    return _choice(query, "ordering", ORDERINGS, default)
+
+
+# The donor page's record list: newest first, or the pledges still waiting, longest wait first.
+RECORD_ORDERS = ("date", "waiting")
+
+
+def records_order(query) -> str:
+    return _choice(query, "order", RECORD_ORDERS, "date")
 
 
 def _whole_number(query, name: str, default: int, maximum: int) -> int:

@@ -58,7 +58,9 @@ def load_reference_tables() -> None:
             programme=Programme.objects.get(code=row["programme"]),
             code=row["code"],
             defaults={
-                "name": row["name"], "date": _optional_date(row["date"]),
+                "name_en": row["name_en"], "name_nl": row["name_nl"],
+                "description_en": row["description_en"], "description_nl": row["description_nl"],
+                "date": _optional_date(row["date"]),
                 "amount_qualifier": row["amount_qualifier"] or "exact",
                 "source": _source(row["source_url"], row["source_title"]),
                 **_money(row["amount"], row["currency"]),

@@ -35,7 +35,7 @@ def programme_for(code: str) -> Programme:
 def package_for(programme: Programme, code: str) -> Package | None:
     if not code:
         return None
-    package, _ = Package.objects.get_or_create(programme=programme, code=code, defaults={"name": code})
+    package, _ = Package.objects.get_or_create(programme=programme, code=code, defaults={"name_en": code})
     return package
 
 

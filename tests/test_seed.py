@@ -2,7 +2,9 @@
 
 from decimal import Decimal
 
-from aid.models import Package, Pledge
+from django.utils import translation
+
+from aid.models import Package, Pledge, Source
 from aid.seed import load_seed
 from aid.summary import LedgerFilter, summarize
 from tests.builders import rate
@@ -33,3 +35,27 @@ def test_valuations_and_package_totals_are_never_added_to_totals():
     expected = {"SE": Decimal("238177723.89"), "DK": Decimal("77714653.23"), "NO": Decimal("126507548.28")}
     assert {g.key: g.pledged for g in summary.groups} == expected
     assert summary.total.pledged == sum(expected.values())
+
+
+def test_every_seed_record_carries_its_confidence_and_its_sources_kind():
+    load_seed()
+    pledges = Pledge.objects.prefetch_related("sources")
+    assert pledges.count() == 46
+    assert not pledges.filter(confidence="").exists()
+    assert {source.kind for pledge in pledges for source in pledge.sources.all()} <= {"official", "media", "secondary"}
+    assert not Source.objects.filter(pledge__isnull=False, kind="").exists()
+    # Research row PURL-030 (a weekly summary, low confidence) stays low; the Dutch release is official.
+    assert Pledge.objects.get(ref="NL-PURL-2025-08-04").sources.get().kind == "official"
+
+
+def test_packages_have_english_and_dutch_names_and_descriptions():
+    load_seed()
+    packages = Package.objects.all()
+    assert packages.count() == 7
+    assert all(p.name_en and p.name_nl and p.description_en and p.description_nl for p in packages)
+    nordic = Package.objects.get(code="PURL-2")
+    with translation.override("nl"):
+        assert nordic.name == "PURL-pakket 2 (gezamenlijk Noords: Denemarken, Noorwegen, Zweden)"
+        assert nordic.description.startswith("Zweden, Noorwegen en Denemarken")
+    with translation.override("en"):
+        assert nordic.name == "PURL package 2 (joint Nordic: Denmark, Norway, Sweden)"

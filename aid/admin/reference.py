@@ -28,10 +28,10 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
 
 @admin.register(Package)
 class PackageAdmin(SimpleHistoryAdmin):
-    list_display = ["code", "programme", "name", "date", display.amount]
+    list_display = ["code", "programme", "name_en", "date", display.amount]
     list_select_related = ["programme"]
     list_filter = [("programme", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["code", "name", "programme__code"]
+    search_fields = ["code", "name_en", "name_nl", "programme__code"]
     autocomplete_fields = ["donors", "source"]
 
 

@@ -72,20 +72,22 @@ def parse(query) -> ChartParams:
     )
 
 
-def refuse_unknown(query) -> None:
-    """A misspelt parameter (`programe=PURL`) is an error naming it, never a silently wider chart."""
-    known = (*PARAMS, RATE_DAY_FIELD)
+def refuse_unknown(query, own: tuple[str, ...] = ()) -> None:
+    """A misspelt parameter (`programe=PURL`) is an error naming it, never a silently wider chart.
+
+    `own`: the parameters only this page takes (the donor page's `order`), after the common ones."""
+    known = (*PARAMS, *own, RATE_DAY_FIELD)
     unknown = [name for name in query if name not in known]
     if unknown:
-        listed = ", ".join(PARAMS)
+        listed = ", ".join((*PARAMS, *own))
         raise query_params.ParamError(unknown[0], _("unknown parameter; this page takes %(names)s") % {"names": listed})
 
 
-def canonical(query) -> list[tuple[str, str]]:
+def canonical(query, own: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     """The query a reader should share: no empty parameters, the rate day folded in."""
-    refuse_unknown(query)
+    refuse_unknown(query, own)
     pairs = []
-    for name in PARAMS:
+    for name in (*PARAMS, *own):
         for value in query.getlist(name):
             value = value.strip()
             if name == "rates" and value == "day":
@@ -97,8 +99,8 @@ def canonical(query) -> list[tuple[str, str]]:
     return pairs
 
 
-def is_canonical(query) -> bool:
-    return sorted(canonical(query)) == sorted((name, value) for name, values in query.lists() for value in values)
+def is_canonical(query, own: tuple[str, ...] = ()) -> bool:
+    return sorted(canonical(query, own)) == sorted((name, value) for name, values in query.lists() for value in values)
 
 
 def travelling_query(query) -> str:

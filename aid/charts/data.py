@@ -233,7 +233,7 @@ def cumulative_chart(params: ChartParams, subject: str | None = None) -> Chart:
 
 
 def _package_labels(programme: Programme, keys) -> dict:
-    names = {p.code: p.name or p.code for p in Package.objects.filter(programme=programme, code__in=keys)}
+    names = {p.code: p.label for p in Package.objects.filter(programme=programme, code__in=keys)}
     return {**names, None: _("Not part of a package")}
 
 
@@ -244,7 +244,7 @@ def _package_notes(programme: Programme, keys) -> list[str]:
         notes.append(
             _("%(package)s: announced as %(qualifier)s%(amount)s for the whole package (shown, not added).")
             % {
-                "package": package.name or package.code,
+                "package": package.label,
                 "qualifier": f"{qualifier} " if qualifier else "",
                 "amount": fmt.amount(package.amount, package.currency),
             }  # fmt: skip

@@ -12,7 +12,7 @@ from django.db.models.functions import ExtractYear, TruncMonth
 
 from aid.models import Delivery, Donor, LedgerTotal, Pledge, Programme, Qualifier, ReferenceFigure, Source
 from aid.summary import LedgerFilter
-from aid.waiting import with_last_delivery
+from aid.waiting import longest_waiting_first, with_last_delivery
 
 KINDS = (("pledge", Pledge), ("delivery", Delivery))
 
@@ -87,9 +87,13 @@ def monthly_need(programme: Programme) -> ReferenceFigure | None:
     )
 
 
-def ledger_records(ledger_filter: LedgerFilter) -> list:
-    """Pledges and deliveries with their sources, newest first."""
+def ledger_records(ledger_filter: LedgerFilter, order: str = "date") -> list:
+    """Pledges and deliveries with their sources, newest first; with order `waiting`, only the
+    pledges not known to be fully delivered, the longest wait first (aid.waiting)."""
     sources = Prefetch("sources", queryset=Source.objects.order_by("pk"))
+    if order == "waiting":
+        pledges = records(Pledge, ledger_filter).select_related("programme", "package").prefetch_related(sources)
+        return list(longest_waiting_first(pledges))
     found = []
     for _kind, model in KINDS:
         related = ["programme", "package"] + (["pledge"] if model is Delivery else [])

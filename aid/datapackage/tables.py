@@ -114,7 +114,10 @@ def _package_rows():
     columns = (
         "programme__code",
         "code",
-        "name",
+        "name_en",
+        "name_nl",
+        "description_en",
+        "description_nl",
         "date",
         "amount_minor",
         "amount_scale",
@@ -122,7 +125,7 @@ def _package_rows():
         "amount_qualifier",
     )
     for row in packages.values_list(*columns).iterator(chunk_size=CHUNK):
-        yield tuple(_text(cell) for cell in (*row[:4], _amount(*row[4:7]), row[6], row[7]))
+        yield tuple(_text(cell) for cell in (*row[:7], _amount(*row[7:10]), row[9], row[10]))
 
 
 def _programme_rows():
@@ -211,7 +214,8 @@ TABLES = (
           _programme_rows, ("code",)),
     Table(
         "packages", "Packages inside programmes; a package's own total is never added to its donors' pledges",
-        {"programme": _string(**REQUIRED), "code": _string(**REQUIRED), "name": _string(), "date": {"type": "date"},
+        {"programme": _string(**REQUIRED), "code": _string(**REQUIRED), "name_en": _string(), "name_nl": _string(),
+         "description_en": _string(), "description_nl": _string(), "date": {"type": "date"},
          "amount": AMOUNT, "currency": _string(), "amount_qualifier": _string()},
         _package_rows, ("programme", "code"), ((("programme",), "programmes", ("code",)),),
     ),

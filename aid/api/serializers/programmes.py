@@ -7,7 +7,10 @@ class PackageSerializer(serializers.Serializer):
     """A package's own announced figure: shown beside the donors' pledges, never added to them."""
 
     code = serializers.CharField()
-    name = serializers.CharField()
+    name_en = serializers.CharField()
+    name_nl = serializers.CharField()
+    description_en = serializers.CharField()
+    description_nl = serializers.CharField()
     date = serializers.DateField(allow_null=True)
     amount = DecimalString(allow_null=True)
     currency = CurrencyCode()

@@ -25,14 +25,19 @@ def bad_request(request, param: str, reason: str):
     return render(request, "charts/error.html", context, status=400)
 
 
-def public(view):
-    """Canonical URL, parsed parameters, and a 400 page (never a 500) for a bad one."""
+def public(view=None, *, own: tuple[str, ...] = ()):
+    """Canonical URL, parsed parameters, and a 400 page (never a 500) for a bad one.
+
+    `@public` for a page with the common controls; `@public(own=("order",))` for a page that
+    also takes parameters of its own (it reads them from `request.GET`)."""
+    if view is None:
+        return lambda page_view: public(page_view, own=own)
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
-            if not controls.is_canonical(request.GET):
-                query = urlencode(controls.canonical(request.GET))
+            if not controls.is_canonical(request.GET, own):
+                query = urlencode(controls.canonical(request.GET, own))
                 return redirect(f"{request.path}?{query}" if query else request.path)
             return view(request, controls.parse(request.GET), *args, **kwargs)
         except ParamError as error:

@@ -3,13 +3,14 @@ from datetime import date
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from aid.charts import data, selectors
 from aid.charts import formatting as fmt
 from aid.charts.views.base import headline, public, render_page
 from aid.context import pages as context_pages
 from aid.models import Delivery, Donor, Pledge
-from aid.waiting import waited_since
+from aid.params import RECORD_ORDERS, records_order
 
 
 @dataclass
@@ -49,21 +50,28 @@ def record_row(record, today: date) -> RecordRow:
     return row
 
 
-def still_waiting(rows: list[RecordRow]) -> list[RecordRow]:
-    """Pledges not known to be fully delivered, the longest wait for the rest first."""
-    open_rows = [
-        row for row in rows
-        if row.kind == "pledge" and (row.record.delivered_share is None or row.record.delivered_share < 1)
-    ]  # fmt: skip
-    return sorted(open_rows, key=lambda row: (waited_since(row.record), row.record.ref))
+def order_links(request, chosen: str) -> list[dict]:
+    """The record list's sort control: the same page, sorted the other way (the rest of the URL kept)."""
+    words = {"date": _("Newest first"), "waiting": _("Still waiting, longest wait first")}
+    links = []
+    for order in RECORD_ORDERS:
+        query = request.GET.copy()
+        query.pop("order", None)
+        if order != "date":
+            query["order"] = order
+        url = f"{request.path}?{query.urlencode()}" if query else request.path
+        links.append({"order": order, "label": words[order], "url": url, "current": order == chosen})
+    return links
 
 
-@public
+@public(own=("order",))
 def donor(request, params, code: str):
     donor = get_object_or_404(Donor, code=code.upper())
+    order = records_order(request.GET)
     chart = data.donor_years_chart(params, donor.code)
     today = date.today()
-    rows = [record_row(r, today) for r in selectors.ledger_records(params.only(donor=donor.code).ledger_filter)]
+    chosen = selectors.ledger_records(params.only(donor=donor.code).ledger_filter, order)
+    rows = [record_row(r, today) for r in chosen]
     return render_page(
         request,
         "charts/donor.html",
@@ -74,7 +82,8 @@ def donor(request, params, code: str):
         donor=donor,
         headline=headline(chart.total, params, selectors.latest_day(params.only(donor=donor.code).ledger_filter)),
         records=rows,
-        waiting=still_waiting(rows),
+        order=order,
+        order_links=order_links(request, order),
         records_api=f"/api/v1/pledges/?donor={donor.code}",
         crosscheck=context_pages.donor_crosscheck(params, donor.code),
         crosscheck_api=f"/api/v1/crosscheck/?donor={donor.code}&rates={params.rates}",

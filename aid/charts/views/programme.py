@@ -1,7 +1,7 @@
 from django.shortcuts import get_object_or_404
-from django.utils.translation import get_language
 
 from aid.charts import data, selectors
+from aid.charts import formatting as fmt
 from aid.charts.views.base import headline, public, render_page
 from aid.models import Package, Programme
 
@@ -22,13 +22,24 @@ def programme(request, params, code: str):
         controls_options={"programme": False},
         title=programme.name,
         programme=programme,
-        description=description(programme),
+        description=programme.description,
+        packages=package_rows(programme),
         headline=headline(
             charts[0].total, params, selectors.latest_day(params.only(programme=programme.code).ledger_filter)
         ),
     )
 
 
-def description(programme: Programme) -> str:
-    dutch = (get_language() or "en").startswith("nl")
-    return programme.description_nl if dutch and programme.description_nl else programme.description_en
+def package_rows(programme: Programme) -> list[dict]:
+    """Each package with its description and its own announced total, worded for the page."""
+    packages = programme.packages.select_related("source").prefetch_related("donors").order_by("date", "code")
+    rows = []
+    for package in packages:
+        total = None
+        if package.amount is not None:
+            total = " ".join(
+                filter(None, [fmt.qualifier(package.amount_qualifier), fmt.amount(package.amount, package.currency)])
+            )
+        donors = ", ".join(sorted(donor.name for donor in package.donors.all()))
+        rows.append({"package": package, "total": total, "donors": donors})
+    return rows
