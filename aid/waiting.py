@@ -12,10 +12,9 @@ from aid.models import Delivery, Status
 
 # Known to be fully delivered: a disclosed delivered figure at least the disclosed pledged amount
 # (`Pledge.delivered_share` >= 1). Everything else may still be waiting, unknown included.
-FULLY_DELIVERED = (
-    Q(amount_minor__gt=0, deliveries_count__gt=F("undisclosed_deliveries"), delivered_minor__gte=F("amount_minor"))
-    & ~Q(currency="")
-)
+FULLY_DELIVERED = Q(
+    amount_minor__gt=0, deliveries_count__gt=F("undisclosed_deliveries"), delivered_minor__gte=F("amount_minor")
+) & ~Q(currency="")
 
 
 def with_last_delivery(pledges):
@@ -33,11 +32,7 @@ def with_last_delivery(pledges):
 def longest_waiting_first(pledges):
     """Pledges not known to be fully delivered, ordered by how long their undelivered part has
     waited (since the latest delivery, else the announcement), in SQL so that a page can be cut."""
-    return (
-        with_last_delivery(pledges)
-        .exclude(FULLY_DELIVERED)
-        .order_by(Coalesce("last_delivery_date", "date"), "ref")
-    )
+    return with_last_delivery(pledges).exclude(FULLY_DELIVERED).order_by(Coalesce("last_delivery_date", "date"), "ref")
 
 
 def age_days(pledge, until: date) -> int:
@@ -48,4 +43,3 @@ def age_days(pledge, until: date) -> int:
 def months_between(earlier: date, later: date) -> int:
     months = (later.year - earlier.year) * 12 + later.month - earlier.month
     return max(months - (later.day < earlier.day), 0)
-
