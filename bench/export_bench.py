@@ -46,8 +46,8 @@ def prepare_database(keep: bool) -> bool:
 
 
 SOURCES_SQL = """
-INSERT INTO aid_source (url, title, publisher)
-  SELECT 'https://news.example.org/' || n, 'Report ' || n || ', "quoted", with comma', '' FROM generate_series(1, 2000) n;
+INSERT INTO aid_source (url, title, publisher, kind)
+  SELECT 'https://news.example.org/' || n, 'Report ' || n || ', "quoted", with comma', '', 'media' FROM generate_series(1, 2000) n;
 INSERT INTO aid_pledge_sources (pledge_id, source_id)
   SELECT id, (SELECT min(id) FROM aid_source) + id % 2000 FROM aid_pledge;
 INSERT INTO aid_pledge_sources (pledge_id, source_id)
@@ -57,8 +57,8 @@ INSERT INTO aid_delivery_sources (delivery_id, source_id)
 INSERT INTO aid_delivery_sources (delivery_id, source_id)
   SELECT id, (SELECT min(id) FROM aid_source) + (id + 7) % 2000 FROM aid_delivery WHERE id % 10 = 0;
 INSERT INTO aid_valuation (ref, pledge_id, date, description, amount_minor, currency, amount_qualifier,
-                           amount_scale, version, created_at, updated_at)
-  SELECT ref || '-USD', id, date, '', amount_minor, 'USD', 'approx', 0, 1, now(), now()
+                           amount_scale, confidence, version, created_at, updated_at)
+  SELECT ref || '-USD', id, date, '', amount_minor, 'USD', 'approx', 0, 'medium', 1, now(), now()
   FROM aid_pledge WHERE id % 20 = 0 AND amount_minor IS NOT NULL AND amount_minor % 100 = 0;
 INSERT INTO aid_valuation_sources (valuation_id, source_id)
   SELECT id, (SELECT min(id) FROM aid_source) + id % 2000 FROM aid_valuation;

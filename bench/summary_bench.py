@@ -85,7 +85,7 @@ def generate(records: int) -> None:
             day = FIRST + timedelta(days=rng.randrange(span))
             yield (f"{prefix}-{n}", donor, programme.pk, package, day, amount, "" if undisclosed else currency)
 
-    columns = "ref, donor_id, programme_id, package_id, date, amount_minor, currency, amount_qualifier, description, status, version, created_at, updated_at"
+    columns = "ref, donor_id, programme_id, package_id, date, amount_minor, currency, amount_qualifier, description, confidence, status, version, created_at, updated_at"
     extra = {"aid_pledge": ", delivered_minor, deliveries_count, undisclosed_deliveries", "aid_delivery": ""}
     with connection.cursor() as cursor:
         for table, prefix in (("aid_pledge", "P"), ("aid_delivery", "D")):
@@ -100,6 +100,7 @@ def generate(records: int) -> None:
                         amount,
                         currency,
                         "exact",
+                        "",
                         "",
                         "published",
                         1,
