@@ -6,7 +6,8 @@ class AidConfig(AppConfig):
     verbose_name = "Aid ledger"
 
     def ready(self):
-        from aid import progress, rollup
+        from aid import progress
+        from aid.summary import rollup
         from ledger import services
 
         for listener in (rollup.refresh_from, progress.follow_rates):

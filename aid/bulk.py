@@ -4,7 +4,7 @@ Called by aid.importing for the records whose ref is new, after aid.rules has ch
 row; records that exist already are updated through aid.services.save_record. It writes what
 save_record writes, in the same transaction, a statement per step instead of per record: the
 records, their sources, one history entry each ('+', with its sources), the daily totals, the
-converted rollup (aid.rollup) and the delivered figure of every pledge a new delivery names.
+converted rollup (aid.summary.rollup) and the delivered figure of every pledge a new delivery names.
 
 The rows are loaded into a temporary staging table (COPY on PostgreSQL, executemany on
 SQLite), and every later step is an INSERT … SELECT or UPDATE … FROM over it.
@@ -13,10 +13,11 @@ SQLite), and every later step is an INSERT … SELECT or UPDATE … FROM over it
 from django.db import connection
 from django.utils import timezone
 
-from aid import rollup, services, totals
+from aid import services
 from aid.models import Donor, Pledge, Status
 from aid.rules import CleanRecord
 from aid.staging import analyze, copy_rows, temp_table
+from aid.summary import rollup, totals
 
 STAGING_COLUMNS = (
     ("line", "integer"),

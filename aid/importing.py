@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError
 
-from aid import bulk, rollup, services, writelock
+from aid import bulk, services, writelock
 from aid.formulas import restore
 from aid.lookups import BatchLookup
 from aid.models import Status
 from aid.rules import COLUMNS, REQUIRED_COLUMNS, SOURCE_ROW, CleanRecord, Problem, check_record, check_source_row
+from aid.summary import rollup
 from ledger.currencies import UnknownCurrency
 from ledger.money import from_minor
 from ledger.rates import MissingRate

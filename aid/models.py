@@ -13,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from aid.context.models import SourceKind
 from ledger.currencies import CURRENCY_CHOICES
-from ledger.money import Money, from_minor, written
+from ledger.money import Money, from_minor, share, written
 
 
 class Status(models.TextChoices):
@@ -228,9 +228,7 @@ class Pledge(LedgerRecord):
     @property
     def delivered_share(self) -> Decimal | None:
         """Delivered ÷ pledged, to four decimals; unknown when either is."""
-        if not self.amount_minor or self.delivered is None:
-            return None
-        return (Decimal(self.delivered_minor) / Decimal(self.amount_minor)).quantize(Decimal("0.0001"))
+        return share(self.delivered, self.amount)
 
 
 class Delivery(LedgerRecord):
@@ -286,7 +284,7 @@ class ReferenceFigure(MoneyFields, Translated):
 class LedgerTotal(models.Model):
     """Exact pre-aggregated sums of the ledger, one row per combination of the keys below.
 
-    Written only by aid.totals in the same transaction as the record it counts, so reads that
+    Written only by aid.summary.totals in the same transaction as the record it counts, so reads that
     total millions of records touch thousands of rows; `rebuild_totals --verify` checks it
     against the base tables.
     """
@@ -321,7 +319,7 @@ class ConvertedTotal(models.Model):
     `converted_minor` is the sum, in the target's minor units, of each daily LedgerTotal row
     converted at its own day's rate and rounded half up (the parts of SPEC §5), so any
     grouping of these rows adds up exactly. `days_mask` has bit d-1 set when day d of the
-    month holds amounts (to disclose the rates used). Written only by aid.rollup.
+    month holds amounts (to disclose the rates used). Written only by aid.summary.rollup.
     """
 
     target = models.CharField(max_length=3)

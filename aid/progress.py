@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, F, Q, Sum
 
 from aid.models import Delivery, Pledge, Status
-from ledger.conversion import convert, rates_needed
+from ledger.conversion import TRANSACTION, convert, rates_needed
 from ledger.money import Money, from_minor, to_minor
 from ledger.rates import MissingRate, RateBook
 
@@ -57,8 +57,7 @@ def computed(pledge_ids=None) -> dict[int, Progress]:
     parts = _parts(pledge_ids)
     foreign = [p for p in parts if _priced(p) and p["currency"] != p["pledge_currency"]]
     currencies = {c for p in foreign for c in rates_needed([p["currency"]], p["pledge_currency"])}
-    days = [p["date"] for p in foreign] or [date.today()]
-    book = RateBook.for_days(currencies, min(days), max(days))
+    book = TRANSACTION.book(currencies, (p["date"] for p in foreign))  # each delivery at its own day's rate
     figures: dict[int, list[int]] = {}
     for part in parts:
         figure = figures.setdefault(part["pledge_id"], [0, 0, 0])

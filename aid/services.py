@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from aid import progress, totals, writelock
+from aid import progress, writelock
 from aid.models import Delivery, Donor, Package, Pledge, Programme, Source, Status, Valuation
 from aid.rules import CleanRecord, SourceRef
+from aid.summary import totals
 
 MODELS = {"pledge": Pledge, "delivery": Delivery, "valuation": Valuation}
 

@@ -209,7 +209,7 @@ def bench_import(floor: Floor) -> None:
 def bench_rebuild(floor: Floor) -> None:
     from datetime import date
 
-    from aid import rollup, totals
+    from aid.summary import rollup, totals
 
     eur = summary_sql()
 

@@ -187,8 +187,8 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from aid import totals
     from aid.models import LedgerTotal
+    from aid.summary import totals
 
     if not reuse:
         call_command("migrate", verbosity=0)

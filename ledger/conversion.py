@@ -43,6 +43,12 @@ class Rates:
         wanted = [self.day] if self.mode == "day" else list(days) or [date.today()]
         return RateBook.for_days(currencies, min(wanted), max(wanted))
 
+    def book_for(self, target: str, amounts: Iterable[tuple[str, date | None]]) -> RateBook:
+        """The rates that converting these (currency, day) amounts into `target` needs: none for
+        an amount already in `target` or without a currency (every converting caller asks here)."""
+        foreign = [(currency, day) for currency, day in amounts if currency and currency != target]
+        return self.book(rates_needed((c for c, _ in foreign), target), (day for _, day in foreign if day))
+
     def quote(self, book: RateBook, currency: str, day: date | None) -> RateQuote:
         if self.mode == "latest":
             return book.latest_quote(currency)
@@ -102,7 +108,7 @@ def convert(
     if money.currency == to:
         return unchanged(money, on)
     if book is None:
-        book = rates.book([money.currency, to], [on] if on else [])
+        book = rates.book_for(to, [(money.currency, on)])
     return convert_with(
         money, to=to, source_quote=rates.quote(book, money.currency, on), target_quote=rates.quote(book, to, on)
     )

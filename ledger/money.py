@@ -1,7 +1,7 @@
 """Amounts of money: Decimal values that know their currency and refuse to mix currencies."""
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from ledger.currencies import get_currency, minor_units
 
@@ -22,6 +22,20 @@ def quantum(currency: str) -> Decimal:
 def round_money(value: Decimal, currency: str) -> Decimal:
     """The one rounding rule of the ledger: half up, to the currency's minor unit."""
     return value.quantize(quantum(currency), rounding=ROUND_HALF_UP)
+
+
+SHARE_QUANTUM = Decimal("0.0001")
+
+
+def share(part: Decimal | None, whole: Decimal | None) -> Decimal | None:
+    """part ÷ whole to four decimals, half up: the one rule of every share (delivered ÷ pledged,
+    delivery coverage, share of a need, ledger ÷ tracker). Unknown (None) when the part is
+    unknown or there is no whole to divide by, never 0."""
+    if part is None or not whole:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = 50  # exact enough that only the final quantize rounds
+        return (Decimal(part) / Decimal(whole)).quantize(SHARE_QUANTUM, rounding=ROUND_HALF_UP)
 
 
 def to_minor(value: Decimal, currency: str) -> int:

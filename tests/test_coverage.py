@@ -5,10 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from aid import totals
 from aid.models import Delivery, Status
 from aid.services import delete_record, set_status
-from aid.summary import LedgerFilter, summarize
+from aid.summary import LedgerFilter, summarize, totals
 from tests.builders import rate, record
 
 

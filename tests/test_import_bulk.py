@@ -2,9 +2,10 @@
 
 import pytest
 
-from aid import services, totals
+from aid import services
 from aid.importing import import_ledger
 from aid.models import Delivery, LedgerTotal, Pledge, Source, Status
+from aid.summary import totals
 from tests.builders import SOURCE, donor, rate, record, row
 from tests.test_import import csv_of
 

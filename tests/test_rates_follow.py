@@ -7,11 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
-from aid import totals
 from aid.importing import import_ledger
 from aid.models import Delivery, Pledge
 from aid.services import delete_record
-from aid.summary import Rates, summarize
+from aid.summary import Rates, summarize, totals
 from ledger.models import ExchangeRate
 from ledger.services import delete_rates, load_ecb_history
 from tests.builders import donor, rate, record

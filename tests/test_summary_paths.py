@@ -9,8 +9,8 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from aid import summary_daily
-from aid.summary import LedgerFilter, Rates, summarize
+from aid import summary
+from aid.summary import LedgerFilter, Rates, fast_daily, summarize
 from tests.builders import rate, record
 
 pytestmark = pytest.mark.skipif(
@@ -58,15 +58,13 @@ def test_dates_cutting_a_month_agree_too(ledger, currency):
 
 
 def test_a_target_outside_the_rollup_is_answered_from_the_daily_totals(ledger):
-    assert summary_daily.parts("donor", "NOK", Rates(), LedgerFilter()) is not None
-    assert summary_daily.parts("donor", "NOK", Rates("latest"), LedgerFilter()) is None  # not its case
+    assert fast_daily.parts("donor", "NOK", Rates(), LedgerFilter()) is not None
+    assert fast_daily.parts("donor", "NOK", Rates("latest"), LedgerFilter()) is None  # not its case
 
 
 def test_verify_compares_the_sql_paths_with_the_exact_path(ledger, monkeypatch):
-    from aid import summary, summary_daily
-
     assert summary.path_differences() == []
-    real = summary_daily.parts
+    real = fast_daily.parts
 
     def off_by_a_cent(*args):
         parts = real(*args)
@@ -75,5 +73,8 @@ def test_verify_compares_the_sql_paths_with_the_exact_path(ledger, monkeypatch):
             parts.converted[key] += Decimal("0.01")
         return parts
 
-    monkeypatch.setattr(summary_daily, "parts", off_by_a_cent)
-    assert "summary by donor in NOK: the SQL path differs from the exact path" in summary.path_differences()
+    monkeypatch.setattr(fast_daily, "parts", off_by_a_cent)
+    assert (
+        "summary by donor in NOK, rates=transaction: the SQL path differs from the exact path"
+        in summary.path_differences()
+    )

@@ -2,9 +2,9 @@
 
 from django.core.management import call_command
 
-from aid import totals
 from aid.models import Delivery, LedgerTotal, Pledge, Status
 from aid.services import delete_record, set_status
+from aid.summary import totals
 from tests.builders import record
 
 

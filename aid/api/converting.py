@@ -4,7 +4,7 @@ A page's conversions share one RateBook (two queries whatever the page size); th
 its rate rule and its rounding are ledger.conversion's, as in the summary.
 """
 
-from ledger.conversion import Conversion, Rates, convert, rates_needed
+from ledger.conversion import Conversion, Rates, convert
 
 
 def conversions(records, currency: str, rates: Rates) -> dict[int, Conversion]:
@@ -12,6 +12,5 @@ def conversions(records, currency: str, rates: Rates) -> dict[int, Conversion]:
     priced = [record for record in records if record.amount_minor is not None]
     if not currency:
         return {}
-    foreign = [record for record in priced if record.currency != currency]
-    book = rates.book(rates_needed((r.currency for r in foreign), currency), (r.date for r in foreign))
+    book = rates.book_for(currency, ((record.currency, record.date) for record in priced))
     return {record.pk: convert(record.money, to=currency, on=record.date, book=book, rates=rates) for record in priced}

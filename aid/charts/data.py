@@ -20,7 +20,7 @@ from aid.context import charts as context_charts
 from aid.models import Donor, Package, Programme
 from aid.summary import Group, summarize
 from ledger.conversion import convert
-from ledger.money import quantum
+from ledger.money import quantum, share
 
 ZERO = Decimal(0)
 
@@ -321,9 +321,9 @@ def need_chart(params: ChartParams, subject: str | None = None) -> Chart:
     rows = []
     for key, label, value in zip(months, labels, pledged, strict=True):
         group = groups.get(key, empty)
-        share = None if value is None or not need else (value / need).quantize(Decimal("0.0001"))
+        of_need = share(value, need)
         rows.append([Cell(label, key), money_cell(value, params.currency), money_cell(need, params.currency),
-                     Cell(fmt.share(share), "" if share is None else str(share), numeric=True),
+                     Cell(fmt.share(of_need), "" if of_need is None else str(of_need), numeric=True),
                      count_cell(group.pledges), notes_cell(fmt.qualified_counts(qualified.get((key, "pledge"), {})),
                                                          group.undisclosed_pledges and fmt.undisclosed_count(group.undisclosed_pledges))])  # fmt: skip
     series = [

@@ -11,15 +11,15 @@ with no record for the donor up to that day has null figures, never zero.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from aid.context.models import TrackerFigure
 from aid.context.normalise import merged_rates
 from aid.summary import LedgerFilter, Rates, summarize
+from ledger.money import share
 
-RATIO = Decimal("0.0001")
 # At or above this share of a tracker's figure the ledger is called close to complete for the donor.
 COMPLETE_FROM = Decimal("0.9")
 
@@ -42,11 +42,11 @@ class Comparison:
 
     @property
     def pledged_ratio(self) -> Decimal | None:
-        return ratio(self.pledged, self.figure.amount)
+        return share(self.pledged, self.figure.amount)
 
     @property
     def delivered_ratio(self) -> Decimal | None:
-        return ratio(self.delivered, self.figure.amount)
+        return share(self.delivered, self.figure.amount)
 
 
 @dataclass
@@ -54,14 +54,6 @@ class CrossCheck:
     rates: Rates
     comparisons: list[Comparison] = field(default_factory=list)
     rates_used: list[dict] = field(default_factory=list)
-
-
-def ratio(value: Decimal | None, of: Decimal) -> Decimal | None:
-    if value is None or not of:
-        return None
-    with localcontext() as ctx:
-        ctx.prec = 50
-        return (value / of).quantize(RATIO, rounding=ROUND_HALF_UP)
 
 
 def ledger_definitions() -> dict[str, str]:

@@ -8,7 +8,7 @@ def count_covered_pledges(apps, schema_editor):
     from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
     from django.db.models.functions import Coalesce
 
-    from aid import rollup
+    from aid.summary import rollup
 
     pledge_model, delivery_model = apps.get_model("aid", "Pledge"), apps.get_model("aid", "Delivery")
     total_model = apps.get_model("aid", "LedgerTotal")

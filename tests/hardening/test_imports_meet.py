@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 
-from aid import rollup, totals
 from aid.countries import add_missing_donors
 from aid.models import Donor, Pledge
+from aid.summary import rollup, totals
 from tests.admin.conftest import change_post
 from tests.builders import SOURCE, record
 

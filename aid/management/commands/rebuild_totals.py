@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from aid import summary, totals
+from aid import summary
+from aid.summary import totals
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 outside SUMMARY_FAST_CURRENCIES (NOK, JPY, …) or dates that cut a month.
 
 One statement over the daily LedgerTotal rows, each converted at its own day's rate from the
-daily rate table with the rollup's expression (aid.rollup.CONVERTED_MINOR), so a part is the
+daily rate table with the rollup's conversion (aid.summary.conversion_sql), so a part is the
 same daily row, rounded the same way, as on the exact Python path. Returns None (the exact
 path answers, naming the currency and day) when an amount has no rate in the daily table.
 """
@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from django.db import connection
 
-from aid import rollup
 from aid.models import LedgerTotal
-from aid.summary_parts import Parts, key_value
+from aid.summary.conversion_sql import CONVERTED_MINOR, MISSING_RATE, rate_joins
+from aid.summary.parts import Parts, group_expression, key_value
 from ledger import daily
 from ledger.currencies import MINOR_UNITS, minor_units
 from ledger.rates import STALE_AFTER
@@ -21,10 +21,7 @@ from ledger.rates import STALE_AFTER
 _PARTS = """
 SELECT t.group_key, t.kind, SUM({converted})::bigint, SUM(t.records), SUM(t.undisclosed), bool_or({missing})
 FROM ({rows}) t
-CROSS JOIN (VALUES ({target}, {units})) AS tg(code, units)
-LEFT JOIN (VALUES {all_units}) AS su(code, units) ON su.code = t.currency
-LEFT JOIN ledger_dailyrate sr ON sr.currency = t.currency AND sr.day = t.day
-LEFT JOIN ledger_dailyrate tr ON tr.currency = tg.code AND tr.day = t.day
+{joins}
 GROUP BY t.group_key, t.kind
 """
 
@@ -42,8 +39,6 @@ GROUP BY r.currency, r.rate_day, r.rate, r.source
 
 
 def _daily_rows(group_by: str, ledger_filter):
-    from aid.summary_python import group_expression
-
     queryset = ledger_filter.on_totals(LedgerTotal.objects.all()).annotate(group_key=group_expression(group_by))
     rows = queryset.values("group_key", "kind", "currency", "day", "amount_minor", "records", "undisclosed")
     return rows.query.sql_with_params()
@@ -54,9 +49,8 @@ def parts(group_by: str, target: str, rates, ledger_filter):
         return None
     rows, params = _daily_rows(group_by, ledger_filter)
     sql = _PARTS.format(
-        converted=rollup.CONVERTED_MINOR, missing=rollup.MISSING_RATE, rows=rows,
-        target="%s", units=MINOR_UNITS[target], all_units=rollup.units_values(MINOR_UNITS),
-    )  # fmt: skip
+        converted=CONVERTED_MINOR, missing=MISSING_RATE, rows=rows, joins=rate_joins(f"(%s, {MINOR_UNITS[target]})")
+    )
     result = Parts()
     with connection.cursor() as cursor:
         cursor.execute(sql, (*params, target))

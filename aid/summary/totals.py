@@ -11,8 +11,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from aid import progress, rollup
+from aid import progress
 from aid.models import Delivery, LedgerTotal, Pledge, Status
+from aid.summary import rollup
 
 KEY_FIELDS = ("kind", "status", "donor", "programme", "package", "currency", "day")
 

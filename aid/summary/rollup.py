@@ -15,8 +15,8 @@ from django.db import connection, transaction
 
 from aid import writelock
 from aid.staging import analyze, copy_rows, temp_table
+from aid.summary.conversion_sql import CONVERTED_MINOR, MISSING_RATE, rate_joins, units_values
 from ledger import daily
-from ledger.currencies import MINOR_UNITS
 
 _pending: ContextVar[set | None] = ContextVar("rollup_pending", default=None)
 
@@ -36,25 +36,6 @@ def fast_targets() -> list[str]:
     return list(dict.fromkeys(["EUR", *settings.SUMMARY_FAST_CURRENCIES]))
 
 
-def units_values(codes) -> str:
-    return ", ".join(f"('{code}', {MINOR_UNITS[code]})" for code in sorted(codes))
-
-
-# The one conversion of a daily total row t (source rate sr, target tg with rate tr, units su)
-# in SQL: exact NUMERIC, rounded half up to the target's minor unit (SPEC §5); the rollup and
-# aid.summary_daily both use it, and tests compare it with the exact Python path.
-# An amount already in the target currency needs no rate (the rule of ledger.conversion).
-MISSING_RATE = (
-    "t.currency <> '' AND t.currency <> tg.code"
-    " AND ((t.currency <> 'EUR' AND sr.rate IS NULL) OR (tg.code <> 'EUR' AND tr.rate IS NULL))"
-)
-CONVERTED_MINOR = """CASE WHEN t.currency = '' THEN 0
-     WHEN t.currency = tg.code THEN t.amount_minor
-     ELSE ROUND((t.amount_minor::numeric * COALESCE(tr.rate, 1))::numeric(60, 24)
-                / COALESCE(sr.rate, 1) / power(10::numeric, su.units), tg.units)
-          * power(10::numeric, tg.units) END"""
-
-
 def _insert_sql(where: str) -> str:
     """Recompute the rows selected by `where` (over aid_ledgertotal t) for every fast target."""
     return f"""
@@ -64,10 +45,7 @@ SELECT tg.code, t.kind, t.status, t.donor, t.programme, t.package, t.currency,
        CASE WHEN bool_or({MISSING_RATE}) THEN NULL ELSE SUM({CONVERTED_MINOR})::bigint END,
        SUM(t.records), SUM(t.undisclosed), bit_or(1 << (extract(day FROM t.day)::int - 1))
 FROM aid_ledgertotal t
-CROSS JOIN (VALUES {units_values(fast_targets())}) AS tg(code, units)
-LEFT JOIN (VALUES {units_values(MINOR_UNITS)}) AS su(code, units) ON su.code = t.currency
-LEFT JOIN ledger_dailyrate sr ON sr.currency = t.currency AND sr.day = t.day
-LEFT JOIN ledger_dailyrate tr ON tr.currency = tg.code AND tr.day = t.day
+{rate_joins(units_values(fast_targets()))}
 WHERE {where}
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 """

@@ -1,24 +1,12 @@
-"""The exact path of aid.summary, on any database: grouped rows from LedgerTotal, converted
+"""The exact path, on any database: grouped rows from LedgerTotal, converted
 with a RateBook in Python (Decimal, 50 significant digits), each part rounded half up."""
 
-from django.db.models import F, Sum
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models import Sum
 
 from aid.models import LedgerTotal
-from aid.summary_parts import Parts, key_value
-from ledger.conversion import Rates, convert, rates_needed
+from aid.summary.parts import Parts, group_expression, key_value
+from ledger.conversion import Rates, convert
 from ledger.money import Money, from_minor
-from ledger.rates import RateBook
-
-
-def group_expression(group_by: str, day_field: str = "day"):
-    return {
-        "donor": F("donor"),
-        "programme": F("programme"),
-        "package": F("package"),
-        "year": ExtractYear(day_field),
-        "month": TruncMonth(day_field),
-    }[group_by]
 
 
 def _rows(group_by: str, rates, ledger_filter):
@@ -32,18 +20,13 @@ def _rows(group_by: str, rates, ledger_filter):
     )
 
 
-def _rate_book(rows: list[dict], target: str, rates: Rates) -> RateBook:
-    foreign = [row for row in rows if row["currency"] and row["currency"] != target]
-    return rates.book(rates_needed((row["currency"] for row in foreign), target), (row["day"] for row in foreign))
-
-
 def parts(group_by: str, target: str, rates, ledger_filter):
     return convert_rows(list(_rows(group_by, rates, ledger_filter)), group_by, target, rates)
 
 
 def convert_rows(rows: list[dict], group_by: str, target: str, rates: Rates):
     """Each row is one part: converted exactly, rounded half up, added to its group."""
-    book = _rate_book(rows, target, rates)
+    book = rates.book_for(target, ((row["currency"], row.get("day")) for row in rows))
     result = Parts()
     for row in rows:
         key = key_value(group_by, row["group_key"])

@@ -1,8 +1,11 @@
-"""What each computation path of aid.summary hands back, and how group keys are written."""
+"""What each computation path of aid.summary hands back, and how group keys are read and written."""
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+
+from django.db.models import F
+from django.db.models.functions import ExtractYear, TruncMonth
 
 
 @dataclass
@@ -34,3 +37,14 @@ def key_value(group_by: str, raw):
     if group_by == "year":
         return int(raw) if not isinstance(raw, date) else raw.year
     return raw
+
+
+def group_expression(group_by: str, day_field: str = "day"):
+    """The group key of a totals row (LedgerTotal's `day`, ConvertedTotal's `month`)."""
+    return {
+        "donor": F("donor"),
+        "programme": F("programme"),
+        "package": F("package"),
+        "year": ExtractYear(day_field),
+        "month": TruncMonth(day_field),
+    }[group_by]

@@ -12,9 +12,9 @@ from django.contrib.postgres.aggregates import BitOr, BoolOr
 from django.db import connection
 from django.db.models import Q, Sum
 
-from aid import rollup
 from aid.models import ConvertedTotal
-from aid.summary_parts import Parts, key_value
+from aid.summary import exact, rollup
+from aid.summary.parts import Parts, group_expression, key_value
 from ledger import daily
 from ledger.currencies import minor_units
 from ledger.rates import STALE_AFTER
@@ -39,8 +39,6 @@ def _whole_months(ledger_filter) -> bool:
 
 
 def _rollup_rows(target: str, ledger_filter, group_by: str):
-    from aid.summary_python import group_expression
-
     queryset = ledger_filter.on_totals(ConvertedTotal.objects.filter(target=target), day_field="month")
     return queryset.annotate(group_key=group_expression(group_by, "month"))
 
@@ -98,12 +96,10 @@ def _disclose_transaction_rates(result, target: str, ledger_filter) -> None:
 
 def _fixed_rate_parts(group_by: str, target: str, rates, ledger_filter):
     """A fixed day or `latest`: one rate per currency, so parts are per (group, currency)."""
-    from aid import summary_python
-
     rows = list(
         _rollup_rows("EUR", ledger_filter, group_by)  # every rollup row carries the raw amounts
         .values("group_key", "kind", "currency")
         .annotate(amount_minor=Sum("amount_minor"), records=Sum("records"), undisclosed=Sum("undisclosed"))
         .order_by()
     )
-    return summary_python.convert_rows(rows, group_by, target, rates)
+    return exact.convert_rows(rows, group_by, target, rates)

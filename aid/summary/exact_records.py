@@ -1,7 +1,7 @@
 """The exact path of aid.summary straight from the pledge and delivery tables.
 
 Used when a filter reads a field the pre-aggregates do not carry (a record's `confidence`):
-one grouped aggregate per table, in the same row shape as aid.summary_python reads from
+one grouped aggregate per table, in the same row shape as aid.summary.exact reads from
 LedgerTotal, converted and rounded by the same `convert_rows`. Slower than the totals on a
 large ledger (it reads every selected record), but exact.
 """
@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
 
 from aid.models import Delivery, Pledge, Status
-from aid.summary_python import convert_rows
+from aid.summary.exact import convert_rows
 
 
 def _group_expression(group_by: str):

@@ -1,0 +1,38 @@
+"""The conversion of ledger.conversion in SQL, for PostgreSQL's fast paths and the rollup.
+
+A daily total row `t` (amount in minor units, currency, day) converted into a target `tg`
+with `rates=transaction`: the rates of the row's own day from ledger_dailyrate (which holds,
+for every day, the publication of that day or the latest before it: the rule of
+`ledger.conversion.Rates`), `value × r(target) / r(source)` in exact NUMERIC, rounded half up
+to the target's minor unit once per row: the same part, rounded the same way, as the exact
+Python path (tests/test_summary_paths.py and `rebuild_totals --verify` compare them).
+An amount already in the target currency needs no rate.
+"""
+
+from ledger.currencies import MINOR_UNITS
+
+
+def units_values(codes) -> str:
+    return ", ".join(f"('{code}', {MINOR_UNITS[code]})" for code in sorted(codes))
+
+
+def rate_joins(targets: str) -> str:
+    """The joins that give `t` its target `tg` (`targets`: a VALUES list of (code, units), or
+    %s placeholders), the source's minor units `su` and both rates of t's day (`sr`, `tr`)."""
+    return f"""CROSS JOIN (VALUES {targets}) AS tg(code, units)
+LEFT JOIN (VALUES {units_values(MINOR_UNITS)}) AS su(code, units) ON su.code = t.currency
+LEFT JOIN ledger_dailyrate sr ON sr.currency = t.currency AND sr.day = t.day
+LEFT JOIN ledger_dailyrate tr ON tr.currency = tg.code AND tr.day = t.day"""
+
+
+# True for a row that needs a rate the daily table does not hold (the exact path names it).
+MISSING_RATE = (
+    "t.currency <> '' AND t.currency <> tg.code"
+    " AND ((t.currency <> 'EUR' AND sr.rate IS NULL) OR (tg.code <> 'EUR' AND tr.rate IS NULL))"
+)
+# The row's converted amount in the target's minor units (0 for an undisclosed amount).
+CONVERTED_MINOR = """CASE WHEN t.currency = '' THEN 0
+     WHEN t.currency = tg.code THEN t.amount_minor
+     ELSE ROUND((t.amount_minor::numeric * COALESCE(tr.rate, 1))::numeric(60, 24)
+                / COALESCE(sr.rate, 1) / power(10::numeric, su.units), tg.units)
+          * power(10::numeric, tg.units) END"""

@@ -1,0 +1,46 @@
+"""The list filters of SPEC §6, applied alike to records and to the pre-aggregated totals."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from aid.models import Status
+
+
+@dataclass(frozen=True)
+class LedgerFilter:
+    """The list filters of SPEC §6, applied alike to records and to totals."""
+
+    donors: tuple[str, ...] = ()
+    programmes: tuple[str, ...] = ()
+    packages: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+    original_currencies: tuple[str, ...] = ()
+    status: str = Status.PUBLISHED
+    confidences: tuple[str, ...] = ()  # '' among them: records not assessed
+
+    @property
+    def reads_records(self) -> bool:
+        """True when a filter needs a field the pre-aggregated totals do not carry."""
+        return bool(self.confidences)
+
+    def on_totals(self, queryset, *, day_field: str = "day"):
+        """Select rows of a totals table (codes stored as plain columns)."""
+        return self._select(queryset, codes=("donor", "programme", "package"), day_field=day_field)
+
+    def on_records(self, queryset):
+        """The same selection on the pledge or delivery table (codes through the relations)."""
+        queryset = self._select(queryset, codes=("donor__code", "programme__code", "package__code"), day_field="date")
+        return queryset.filter(confidence__in=self.confidences) if self.confidences else queryset
+
+    def _select(self, queryset, *, codes: tuple[str, str, str], day_field: str):
+        donor, programme, package = codes
+        wanted = {
+            f"{donor}__in": self.donors,
+            f"{programme}__in": self.programmes,
+            f"{package}__in": self.packages,
+            f"{day_field}__gte": self.date_from,
+            f"{day_field}__lte": self.date_to,
+            "currency__in": self.original_currencies,
+        }
+        return queryset.filter(status=self.status, **{lookup: value for lookup, value in wanted.items() if value})
