@@ -43,3 +43,12 @@ def test_minor_units_round_trip_exactly():
 def test_it_refuses_more_decimals_than_the_currency_has():
     with pytest.raises(TooManyDecimals):
         to_minor(Decimal("1.5"), "ISK")
+
+
+def test_a_share_rounds_half_up_to_four_decimals_and_is_unknown_without_a_whole():
+    from ledger.money import share
+
+    assert share(Decimal(1), Decimal(32)) == Decimal("0.0313")  # 0.03125: half up, not to even
+    assert share(Decimal("2"), Decimal("3")) == Decimal("0.6667")
+    assert share(None, Decimal(5)) is None  # unknown part: unknown share, not 0
+    assert share(Decimal(5), Decimal(0)) is None and share(Decimal(5), None) is None

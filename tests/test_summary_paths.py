@@ -1,6 +1,10 @@
 """PostgreSQL's SQL paths (monthly rollup, daily totals) against the exact Python path.
 
-On SQLite the summary has only the exact path, so there is nothing to compare: skipped.
+The ledger has amounts whose conversions land on half a cent (half a yen, half a fils), JPY
+(no decimals) and KWD (three decimals; the ECB does not publish it, so its rates are entered by
+hand as an editor would), into the fast targets (EUR, USD) and targets outside them (NOK, JPY,
+KWD), with every `group_by` and every rate rule. On SQLite the summary has only the exact path,
+so there is nothing to compare: skipped.
 """
 
 from datetime import date
@@ -10,7 +14,7 @@ import pytest
 from django.db import connection
 
 from aid import summary
-from aid.summary import LedgerFilter, Rates, fast_daily, summarize
+from aid.summary import LedgerFilter, Rates, exact, fast_daily, summarize
 from tests.builders import rate, record
 
 pytestmark = pytest.mark.skipif(
@@ -40,13 +44,19 @@ def ledger():
     record("delivery", ref="NO-D", donor="NO", pledge_ref="NO-3", amount="3.333", currency="KWD", date="2025-08-04")
 
 
-@pytest.mark.parametrize("currency", ["EUR", "USD", "NOK", "JPY", "KWD"])
+@pytest.mark.parametrize("currency", ["EUR", "USD", "NOK", "JPY", "KWD"])  # fast targets and three outside
 @pytest.mark.parametrize("group_by", GROUPS)
-def test_the_sql_paths_equal_the_exact_path(ledger, currency, group_by):
+def test_the_sql_paths_equal_the_exact_path(ledger, currency, group_by, monkeypatch):
+    fell_back = []
+    exact_parts = exact.parts
+    monkeypatch.setattr(exact, "parts", lambda *question: fell_back.append(question) or exact_parts(*question))
     for rates in RATE_RULES:
         fast = summarize(group_by=group_by, currency=currency, rates=rates)
-        exact = summarize(group_by=group_by, currency=currency, rates=rates, use_rollup=False)
-        assert fast == exact, (group_by, currency, rates)
+        assert not fell_back, f"the SQL paths did not answer {rates}: nothing was compared"
+        exact_answer = summarize(group_by=group_by, currency=currency, rates=rates, use_rollup=False)
+        assert fell_back, "use_rollup=False answers from the exact path"
+        fell_back.clear()
+        assert fast == exact_answer, (group_by, currency, rates)
 
 
 @pytest.mark.parametrize("currency", ["EUR", "NOK", "JPY"])
