@@ -1,12 +1,13 @@
 """Benchmarks of SPEC §9 on PostgreSQL: prints its figures, asserts nothing.
 
-    .venv/bin/python bench/summary_bench.py [--records 1000000] [--keep]
+    .venv/bin/python bench/summary_bench.py [--records 1000000] [--keep] [--no-export] [--summary-only]
 
 Builds a separate database (aidledger_bench) with N pledges and N deliveries from 40 donors,
 each using 2 of 4 programmes, up to 3 of 20 PURL packages and 2 or 3 currencies, on days
 spread uniformly from 2022-02-24 to 2026-10-30; loads the real ECB rates, rebuilds the
 pre-aggregated totals, verifies them,
-then times: the summary (median of 7 runs per parameter set), a full CSV export (peak memory),
+then times: the summary (median of 7 runs per parameter set), the API's summary answer (time
+and bytes, rates_used included), a full CSV export (peak memory),
 and checking a 100,000-row import file.
 """
 
@@ -24,8 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-DB = "aidledger_bench"
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"postgres://postgres@127.0.0.1:5432/{DB}")
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/aidledger_bench")
+DB = os.environ["DATABASE_URL"].rsplit("/", 1)[1]  # the database prepare_database creates (or drops and creates)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 FIRST, LAST = date(2022, 2, 24), date(2026, 10, 30)
@@ -101,7 +102,7 @@ def generate(records: int) -> None:
                         currency,
                         "exact",
                         "",
-                        "",
+                        "",  # confidence: not assessed
                         "published",
                         1,
                         "2026-11-01T00:00:00Z",
@@ -132,6 +133,25 @@ def bench_summary() -> None:
             times.append((time.perf_counter() - start) * 1000)
         print(f"summary {label}: median {statistics.median(times):.0f} ms, max {max(times):.0f} ms "
               f"({len(summary.groups)} groups, {len(summary.rates_used)} rates disclosed)", flush=True)  # fmt: skip
+
+
+def bench_summary_answer() -> None:
+    """The API's summary as a reader gets it (JSON, rates_used included): time and size."""
+    from django.test import Client
+
+    client = Client()
+    for query in ("currency=EUR", "currency=NOK", "currency=EUR&rates_used=full"):
+        url = f"/api/v1/summary/?{query}"
+        response = client.get(url)  # warm the caches once
+        if response.status_code != 200:
+            print(f"answer {url}: HTTP {response.status_code} (skipped)", flush=True)
+            continue
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+        print(f"answer {url}: median {statistics.median(times):.0f} ms, {len(response.content):,} bytes", flush=True)
 
 
 def bench_export() -> None:
@@ -179,6 +199,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000, help="pledges, and as many deliveries")
     parser.add_argument("--keep", action="store_true", help="reuse the bench database if it exists")
     parser.add_argument("--no-export", action="store_true", help="skip the (long) full CSV export")
+    parser.add_argument("--summary-only", action="store_true", help="time the summaries and the API's answer only")
     args = parser.parse_args()
     reuse = prepare_database(args.keep)
 
@@ -199,6 +220,9 @@ def main() -> None:
         print(f"totals verified: {len(problems)} differences", flush=True)
     print(f"pre-aggregated rows: {LedgerTotal.objects.count():,}", flush=True)
     bench_summary()
+    bench_summary_answer()
+    if args.summary_only:
+        return
     bench_import_check()
     if not args.no_export:
         bench_export()
