@@ -149,6 +149,17 @@ def per(query, grouped_by: str) -> str:
     return text
 
 
+RATES_USED = ("compact", "full")
+
+
+def rates_used(query) -> str:
+    """`compact` (per currency and source: days and rate range) or `full` (every rate day too)."""
+    text = _one(query, "rates_used") or "compact"
+    if text not in RATES_USED:
+        raise ParamError("rates_used", f"{text!r} is not one of {', '.join(RATES_USED)}")
+    return text
+
+
 def summary_params(query) -> SummaryParams:
     return SummaryParams(ledger_filter(query), currency(query), rates(query), group_by(query))
 

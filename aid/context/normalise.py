@@ -117,8 +117,8 @@ def indicator_data(indicator: Indicator | None) -> dict | None:
 
 
 def annotate(data: dict, normalised: Normalised) -> dict:
-    """Adds `per`, `missing_indicator` and each group's `pledged_per`, `delivered_per`, `indicator`;
-    `rates_used` also names the rates that converted into a GDP's currency."""
+    """Adds `per`, `missing_indicator` and each group's `pledged_per`, `delivered_per`, `indicator`
+    (the rates that converted into a GDP's currency are merged into the summary's by the caller)."""
     for group in data["groups"]:
         per_group = normalised.groups[group["key"]]
         group["pledged_per"] = None if per_group.pledged is None else str(per_group.pledged)
@@ -126,7 +126,6 @@ def annotate(data: dict, normalised: Normalised) -> dict:
         group["indicator"] = indicator_data(per_group.indicator)
     return {
         **data,
-        "rates_used": merged_rates(data["rates_used"], normalised.rates_used),
         "per": normalised.per,
         "missing_indicator": normalised.missing,
     }

@@ -6,6 +6,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from aid.models import Donor, Package, Programme
+from aid.summary import disclosure
 from aid.summary.parts import Parts
 from ledger.conversion import Rates
 from ledger.money import quantum, share
@@ -59,7 +60,12 @@ class Summary:
     group_by: str
     groups: list[Group]
     total: Group
-    rates_used: list[dict] = field(default_factory=list)
+    rates_used: list[dict] = field(default_factory=list)  # every rate day used: (currency, rate_date) once
+
+    @property
+    def rates_used_ranges(self) -> list[dict]:
+        """`rates_used` folded per currency and source (aid.summary.disclosure)."""
+        return disclosure.ranges(self.rates_used)
 
     @cached_property
     def rates_up_to(self) -> date | None:

@@ -9,6 +9,8 @@ from decimal import Decimal
 
 import pytest
 
+from tests.builders import rate, record
+
 
 def summary(api, query: str) -> dict:
     response = api.get(f"/api/v1/summary/?{query}")
@@ -37,11 +39,41 @@ def test_by_donor_in_euro_at_each_transactions_rate(api, ledger):
         "delivered_share": "0.3222", "delivery_coverage": "1.0000", "pledged_without_delivery": "0.00",
         "pledges": 3, "deliveries": 2, "undisclosed": 1,
     }  # fmt: skip
+    # 2025-08-04's rate answers for 2025-08-13: more than 7 days old, so stale.
     assert data["rates_used"] == [
-        # 2025-08-04's rate answers for 2025-08-13: more than 7 days old, so stale.
+        {"currency": "USD", "source": "test rate", "first_day": "2025-08-04", "last_day": "2025-09-01", "days": 2,
+         "min_rate": "1.150000", "max_rate": "1.160000", "stale": True, "stale_days": 1},
+    ]  # fmt: skip
+    assert "rates_used_days" not in data
+    assert data["rates_used_full"] == "http://testserver/api/v1/summary/?rates_used=full"
+
+
+def test_rates_used_full_lists_every_rate_day_beside_the_compact_form(api, ledger):
+    compact = summary(api, "donor=DE")
+    data = summary(api, "donor=DE&rates_used=full")
+    assert data["rates_used_days"] == [
         {"currency": "USD", "rate_date": "2025-08-04", "rate": "1.160000", "stale": True, "source": "test rate"},
         {"currency": "USD", "rate_date": "2025-09-01", "rate": "1.150000", "stale": False, "source": "test rate"},
     ]
+    same_answer = {key: value for key, value in data.items() if key not in ("rates_used_days", "rates_used_full")}
+    assert same_answer == {key: value for key, value in compact.items() if key != "rates_used_full"}
+    assert data["rates_used_full"] == "http://testserver/api/v1/summary/?donor=DE&rates_used=full"
+
+
+def test_the_compact_rates_used_does_not_grow_with_the_days(api, ledger):
+    for day in ("2025-08-14", "2025-08-15", "2025-08-18", "2025-08-19"):
+        rate("USD", day, "1.17")
+        record(ref=f"DE-{day}", donor="DE", date=day, amount="1", currency="USD")
+    data = summary(api, "donor=DE")
+    assert len(data["rates_used"]) == 1
+    assert data["rates_used"][0]["days"] == 6 and data["rates_used"][0]["max_rate"] == "1.170000"
+    assert len(summary(api, "donor=DE&rates_used=full")["rates_used_days"]) == 6
+
+
+def test_a_bad_rates_used_is_a_400_naming_it(api, ledger):
+    response = api.get("/api/v1/summary/?rates_used=all")
+    assert response.status_code == 400
+    assert response.json()["param"] == "rates_used"
 
 
 @pytest.mark.parametrize(
@@ -65,7 +97,9 @@ def test_latest_rates(api, ledger):
     data = summary(api, "rates=latest&donor=DE")
     # 500m / 1.20 and 115m / 1.20, each rounded half up.
     assert rows(data) == [("DE", "416666666.67", "95833333.33", "0.2300", 1, 1, 0)]
-    assert [(r["rate_date"], r["rate"]) for r in data["rates_used"]] == [("2025-10-01", "1.200000")]
+    assert [(r["first_day"], r["last_day"], r["min_rate"], r["max_rate"]) for r in data["rates_used"]] == [
+        ("2025-10-01", "2025-10-01", "1.200000", "1.200000")
+    ]
 
 
 def test_rates_of_a_fixed_day(api, ledger):

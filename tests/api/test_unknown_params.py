@@ -30,7 +30,7 @@ def test_the_message_lists_the_documented_parameters(api, ledger):
     body = api.get("/api/v1/summary/?programe=PURL").json()
     assert body["detail"] == (
         "unknown parameter 'programe': this endpoint takes confidence, currency, date_from, date_to, donor, format, "
-        "group_by, original_currency, package, per, programme, rates"
+        "group_by, original_currency, package, per, programme, rates, rates_used"
     )
 
 

@@ -58,11 +58,13 @@ def test_share_of_gdp_follows_the_requests_rate_rule(api, three_donors):
     groups = per(api, "per=gdp&rates=2025-09-01")
     # NL: EUR 500m at 1.20 = USD 600m; / 920bn x 100 = 0.06521.. -> 0.065
     assert groups["NL"]["pledged_per"] == "0.065"
-    assert {q["rate_date"] for q in groups[""]["rates_used"] if q["currency"] == "USD"} == {"2025-09-01"}
+    assert [(q["first_day"], q["last_day"]) for q in groups[""]["rates_used"] if q["currency"] == "USD"] == [
+        ("2025-09-01", "2025-09-01")
+    ]
 
 
 def test_the_rates_into_the_gdps_currency_are_disclosed(api, three_donors):
-    used = per(api, "per=gdp")[""]["rates_used"]
+    used = per(api, "per=gdp&rates_used=full")[""]["rates_used_days"]
     assert {(q["currency"], q["rate_date"]) for q in used} == {("USD", "2025-08-04"), ("USD", "2025-09-01")}
 
 

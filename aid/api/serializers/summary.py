@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from aid.api.serializers.context import IndicatorSerializer, PerValue
-from aid.api.serializers.fields import DecimalString, RateUsedSerializer
+from aid.api.serializers.fields import DecimalString, RateRangeSerializer, RateUsedSerializer
 
 
 class GroupSerializer(serializers.Serializer):
@@ -44,7 +44,18 @@ class SummarySerializer(serializers.Serializer):
     rates = serializers.CharField(help_text="transaction, latest or the day used (YYYY-MM-DD)")
     groups = GroupSerializer(many=True)
     total = GroupSerializer(help_text="the sum of the rounded parts above, so the parts add up")
-    rates_used = RateUsedSerializer(many=True)
+    rates_used = RateRangeSerializer(
+        many=True,
+        source="rates_used_ranges",
+        help_text="per currency and source: the publication days and the range of the rates used (EUR, the base, "
+        "is 1 and not listed); its length does not grow with the number of days",
+    )
+    rates_used_full = serializers.SerializerMethodField(
+        help_text="this question with rates_used=full: the same answer with every rate day used (rates_used_days)"
+    )
+    rates_used_days = RateUsedSerializer(
+        many=True, source="rates_used", required=False, help_text="only with rates_used=full: every rate day used"
+    )
     rates_up_to = serializers.DateField(
         allow_null=True, help_text="the newest day of ECB rates held (how fresh `latest` is); null when none"
     )
@@ -52,3 +63,11 @@ class SummarySerializer(serializers.Serializer):
     missing_indicator = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="only with per=: donors without the indicator"
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.context.get("rates_used") != "full":
+            self.fields.pop("rates_used_days")
+
+    def get_rates_used_full(self, summary) -> str | None:
+        return self.context.get("rates_used_full")

@@ -37,6 +37,13 @@ SUMMARY_PARAMETERS = [
         description="`transaction` (each amount at its own date's rate, the default), `latest`, or a day YYYY-MM-DD.",
     ),
     OpenApiParameter(
+        "rates_used",
+        str,
+        enum=list(params.RATES_USED),
+        description="`compact` (the default): `rates_used` per currency and source, with the days and the range "
+        "of the rates; `full`: also `rates_used_days`, every rate day used (its length grows with the span of days).",
+    ),
+    OpenApiParameter(
         "per",
         str,
         enum=list(normalise.PER),
@@ -62,14 +69,22 @@ def csv_rows(summary, data: dict):
         }
 
 
-def with_per(data: dict, summary, per: str, chosen) -> dict:
+def normalised(summary, per: str, chosen):
     """The donors' figures as % of GDP or per person; the same question is asked again in a GDP's currency."""
 
     def in_currency(currency: str, donors: tuple[str, ...]):
         narrowed = replace(chosen.ledger_filter, donors=donors)
         return summarize(group_by="donor", currency=currency, rates=chosen.rates, ledger_filter=narrowed)
 
-    return normalise.annotate(data, normalise.normalise(summary, per, in_currency))
+    return normalise.normalise(summary, per, in_currency)
+
+
+def full_rates_url(request) -> str:
+    """This question with rates_used=full (the day-by-day list of the rates used)."""
+    query = request.query_params.copy()
+    query.pop("format", None)
+    query["rates_used"] = "full"
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
 
 
 class SummaryView(PublicReadView, APIView):
@@ -83,12 +98,17 @@ class SummaryView(PublicReadView, APIView):
     def get(self, request):
         chosen = params.summary_params(request.query_params)
         per = params.per(request.query_params, chosen.group_by)
+        rates_used = params.rates_used(request.query_params)
         summary = summarize(
             group_by=chosen.group_by, currency=chosen.currency, rates=chosen.rates, ledger_filter=chosen.ledger_filter
         )
-        data = SummarySerializer(summary).data
-        if per:
-            data = with_per(data, summary, per, chosen)
+        per_donor = normalised(summary, per, chosen) if per else None
+        if per_donor:  # the rates that converted into a GDP's currency are disclosed too
+            summary.rates_used = normalise.merged_rates(summary.rates_used, per_donor.rates_used)
+        context = {"rates_used": rates_used, "rates_used_full": full_rates_url(request)}
+        data = SummarySerializer(summary, context=context).data
+        if per_donor:
+            data = normalise.annotate(data, per_donor)
         if self.wants_csv():
             columns = [
                 *GROUP_COLUMNS,
