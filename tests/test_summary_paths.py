@@ -15,12 +15,13 @@ from django.db import connection
 
 from aid import summary
 from aid.summary import LedgerFilter, Rates, exact, fast_daily, summarize
+from aid.summary.parts import DONOR_PACKAGE
 from tests.builders import rate, record
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite has only the exact path: it would be compared with itself"
 )
-GROUPS = ("donor", "programme", "package", "year", "month")
+GROUPS = ("donor", "programme", "package", "year", "month", DONOR_PACKAGE)  # the last: the packages chart
 RATE_RULES = (Rates(), Rates("latest"), Rates("day", date(2025, 8, 3)))
 
 

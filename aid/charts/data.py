@@ -19,6 +19,7 @@ from aid.charts.controls import ChartParams
 from aid.context import charts as context_charts
 from aid.models import Donor, Package, Programme
 from aid.summary import Group, summarize
+from aid.summary.parts import DONOR_PACKAGE
 from ledger.conversion import convert
 from ledger.money import quantum, share
 
@@ -252,12 +253,26 @@ def _package_notes(programme: Programme, keys) -> list[str]:
     return notes
 
 
+def _donors_and_packages(params: ChartParams) -> tuple[list[Group], dict]:
+    """The donors (largest pledge first) and each donor's groups by package, from one summary by
+    (donor, package): the same parts, rounded alike, as a summary by package for each donor."""
+    by_donor: dict[str, dict] = {}
+    donors: dict[str, Group] = {}
+    zero = nothing(params).pledged
+    for pair in summarize_for(params, DONOR_PACKAGE).groups:
+        donor, package = pair.key
+        by_donor.setdefault(donor, {})[package] = pair
+        total = donors.setdefault(donor, Group(donor, pair.label, zero, zero))
+        total.pledged, total.delivered_sum = total.pledged + pair.pledged, total.delivered_sum + pair.delivered_sum
+    ordered = sorted(donors.values(), key=lambda g: (-g.pledged, -g.delivered_sum, g.key))
+    return ordered, by_donor
+
+
 def packages_chart(params: ChartParams, subject: str | None = None) -> Chart:
     """A programme's packages, each bar stacked from the donors that fund it."""
     programme = get_object_or_404(Programme, code=subject)
     params = params.only(programme=programme.code)
-    donors = summarize_for(params, "donor").groups
-    by_donor = {d.key: {g.key: g for g in summarize_for(params.only(donor=d.key), "package").groups} for d in donors}
+    donors, by_donor = _donors_and_packages(params)
     order = [p.code for p in Package.objects.filter(programme=programme).order_by("date", "code")] + [None]
     keys = [key for key in order if any(key in groups for groups in by_donor.values())]
     labels = _package_labels(programme, keys)

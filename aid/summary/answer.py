@@ -7,7 +7,7 @@ from functools import cached_property
 
 from aid.models import Donor, Package, Programme
 from aid.summary import disclosure
-from aid.summary.parts import Parts
+from aid.summary.parts import DONOR_PACKAGE, Parts
 from ledger.conversion import Rates
 from ledger.money import quantum, share
 from ledger.rates import ecb_rates_up_to
@@ -76,6 +76,9 @@ class Summary:
 def _labels(group_by: str, keys) -> dict:
     if group_by == "donor":
         return {d.code: d.name for d in Donor.objects.filter(code__in=keys)}
+    if group_by == DONOR_PACKAGE:  # the donor's name: the packages chart names each donor's share
+        names = _labels("donor", {donor for donor, _package in keys})
+        return {key: names.get(key[0]) for key in keys}
     if group_by == "programme":
         return {p.code: p.name for p in Programme.objects.filter(code__in=keys)}
     if group_by == "package":

@@ -7,20 +7,18 @@ large ledger (it reads every selected record), but exact.
 """
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
-from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+from django.db.models.functions import Coalesce
 
 from aid.models import Delivery, Pledge, Status
 from aid.summary.exact import convert_rows
+from aid.summary.parts import group_expression
 
 
 def _group_expression(group_by: str):
-    return {
-        "donor": F("donor__code"),
-        "programme": F("programme__code"),
-        "package": Coalesce(F("package__code"), Value("")),
-        "year": ExtractYear("date"),
-        "month": TruncMonth("date"),
-    }[group_by]
+    package = Coalesce(F("package__code"), Value(""))  # as LedgerTotal writes no package
+    return group_expression(
+        group_by, day="date", donor=F("donor__code"), programme=F("programme__code"), package=package
+    )
 
 
 def _rows(queryset, kind: str, group_by: str, rates) -> list[dict]:

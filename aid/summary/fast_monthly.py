@@ -40,7 +40,7 @@ def _whole_months(ledger_filter) -> bool:
 
 def _rollup_rows(target: str, ledger_filter, group_by: str):
     queryset = ledger_filter.on_totals(ConvertedTotal.objects.filter(target=target), day_field="month")
-    return queryset.annotate(group_key=group_expression(group_by, "month"))
+    return queryset.annotate(group_key=group_expression(group_by, day="month"))
 
 
 def parts(group_by: str, target: str, rates, ledger_filter):

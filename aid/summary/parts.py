@@ -4,8 +4,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F
-from django.db.models.functions import ExtractYear, TruncMonth
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Concat, ExtractYear, TruncMonth
 
 
 @dataclass
@@ -29,7 +29,16 @@ class Parts:
         entry["stale"] = entry["stale"] or quote.stale
 
 
+# Not an API grouping: (donor, package) pairs in one answer, for the packages chart (one
+# summary instead of one per donor). A code never holds the separator (aid.params.CODE).
+DONOR_PACKAGE = "donor_package"
+PAIR_SEPARATOR = "|"
+
+
 def key_value(group_by: str, raw):
+    if group_by == DONOR_PACKAGE:
+        donor, package = raw.split(PAIR_SEPARATOR, 1)
+        return donor, package or None
     if raw is None or raw == "":
         return None
     if group_by == "month":
@@ -39,12 +48,16 @@ def key_value(group_by: str, raw):
     return raw
 
 
-def group_expression(group_by: str, day_field: str = "day"):
-    """The group key of a totals row (LedgerTotal's `day`, ConvertedTotal's `month`)."""
+def group_expression(group_by: str, *, day: str = "day", donor=None, programme=None, package=None):
+    """The group key of a row: of a totals table by default (LedgerTotal's `day`, ConvertedTotal's
+    `month`; codes as columns), or of the record tables given their code expressions."""
+    donor, programme, package = donor or F("donor"), programme or F("programme"), package or F("package")
+    if group_by == DONOR_PACKAGE:
+        return Concat(donor, Value(PAIR_SEPARATOR), package, output_field=CharField())
     return {
-        "donor": F("donor"),
-        "programme": F("programme"),
-        "package": F("package"),
-        "year": ExtractYear(day_field),
-        "month": TruncMonth(day_field),
+        "donor": donor,
+        "programme": programme,
+        "package": package,
+        "year": ExtractYear(day),
+        "month": TruncMonth(day),
     }[group_by]
