@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 
 from aid import summary
-from aid.summary import LedgerFilter, Rates, exact, fast_daily, summarize
+from aid.summary import LedgerFilter, Rates, exact, fast_daily, fast_monthly, summarize
 from aid.summary.parts import DONOR_PACKAGE
 from tests.builders import rate, record
 
@@ -73,19 +73,30 @@ def test_a_target_outside_the_rollup_is_answered_from_the_daily_totals(ledger):
     assert fast_daily.parts("donor", "NOK", Rates("latest"), LedgerFilter()) is None  # not its case
 
 
-def test_verify_compares_the_sql_paths_with_the_exact_path(ledger, monkeypatch):
-    assert summary.path_differences() == []
-    real = fast_daily.parts
+def off_by_a_cent(path, monkeypatch, rates_mode: str) -> None:
+    """The SQL path `path` answers a cent too much for one group when asked with `rates_mode`."""
+    real = path.parts
 
-    def off_by_a_cent(*args):
-        parts = real(*args)
-        if parts:
+    def wrong(group_by, target, rates, ledger_filter):
+        parts = real(group_by, target, rates, ledger_filter)
+        if parts and rates.mode == rates_mode:
             key = next(iter(parts.converted))
             parts.converted[key] += Decimal("0.01")
         return parts
 
-    monkeypatch.setattr(fast_daily, "parts", off_by_a_cent)
-    assert (
-        "summary by donor in NOK, rates=transaction: the SQL path differs from the exact path"
-        in summary.path_differences()
-    )
+    monkeypatch.setattr(path, "parts", wrong)
+
+
+def test_verify_compares_the_sql_paths_with_the_exact_path(ledger, monkeypatch):
+    assert summary.path_differences() == []
+    off_by_a_cent(fast_daily, monkeypatch, "transaction")
+    differences = summary.path_differences()
+    assert "summary by donor in NOK, rates=transaction: the SQL path differs from the exact path" in differences
+    assert "summary by package in NOK, rates=transaction: the SQL path differs from the exact path" in differences
+
+
+def test_verify_compares_every_grouping_with_latest_rates_too(ledger, monkeypatch):
+    off_by_a_cent(fast_monthly, monkeypatch, "latest")
+    differences = summary.path_differences()
+    assert {line.split(" in ")[0] for line in differences} == {f"summary by {group_by}" for group_by in GROUPS[:5]}
+    assert all(", rates=latest: the SQL path differs" in line for line in differences)
