@@ -15,9 +15,9 @@ MAX_QUERIES = {
     "/": 22,
     "/nl/?currency=USD&rates=latest": 22,
     "/?per=gdp": 25,
-    "/programme/PURL/": 32,
-    "/programme/PURL/?currency=NOK": 32,
-    "/programme/PURL/?confidence=high,medium": 38,  # summaries from the record tables
+    "/programme/PURL/": 34,
+    "/programme/PURL/?currency=NOK": 34,
+    "/programme/PURL/?confidence=high,medium": 40,  # summaries from the record tables
     "/donor/NL/": 18,
     "/embed/donors/": 8,
     "/embed/cumulative/": 7,
