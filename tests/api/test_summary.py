@@ -153,3 +153,13 @@ def test_the_summary_as_csv(api, ledger):
         "BILATERAL,BILATERAL,0.00,,,,0.00,1,0,1,EUR,transaction,",
         ",total,931034482.76,300000000.00,0.3222,1.0000,0.00,3,2,1,EUR,transaction,",
     ]
+
+
+def test_the_schema_documents_both_forms_of_rates_used(api):
+    schema = api.get("/api/v1/schema/?format=json").json()
+    answer = schema["components"]["schemas"]["Summary"]["properties"]
+    assert answer["rates_used"]["items"]["$ref"].endswith("/RateRange")
+    assert answer["rates_used_days"]["items"]["$ref"].endswith("/RateUsed")
+    assert answer["rates_used_full"]["type"] == "string"
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/summary/"]["get"]["parameters"]}
+    assert parameters["rates_used"]["schema"]["enum"] == ["compact", "full"]

@@ -66,7 +66,8 @@ class SummarySerializer(serializers.Serializer):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.context.get("rates_used") != "full":
+        # Left out unless asked for (the schema, built without a request, documents it).
+        if self.context.get("rates_used", "full") != "full":
             self.fields.pop("rates_used_days")
 
     def get_rates_used_full(self, summary) -> str | None:
