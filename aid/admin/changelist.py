@@ -6,9 +6,9 @@ same number of queries for 5 rows as for 100.
 
 from django.contrib.admin.views.main import ChangeList
 
-from ledger.conversion import convert
+from ledger.conversion import TRANSACTION, convert
 from ledger.currencies import BASE_CURRENCY
-from ledger.rates import MissingRate, RateBook
+from ledger.rates import MissingRate
 
 
 def attach_values_in_eur(records) -> None:
@@ -16,11 +16,7 @@ def attach_values_in_eur(records) -> None:
     priced = [record for record in records if record.amount_minor is not None]
     if not priced:
         return
-    book = RateBook.for_days(
-        {record.currency for record in priced},
-        min(record.date for record in priced),
-        max(record.date for record in priced),
-    )
+    book = TRANSACTION.book_for(BASE_CURRENCY, ((record.currency, record.date) for record in priced))
     for record in priced:
         try:
             record.in_eur = convert(record.money, to=BASE_CURRENCY, on=record.date, book=book)

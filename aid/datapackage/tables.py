@@ -7,8 +7,9 @@ from datetime import date
 from django.db.models import Q
 
 from aid.models import Delivery, Donor, Package, Pledge, Programme, Source, SourceKind, Status, Valuation
+from ledger.conversion import TRANSACTION
 from ledger.money import written
-from ledger.rates import MissingRate, RateBook
+from ledger.rates import MissingRate
 
 CHUNK = 5000
 # Table Schema types; booleans are written as the Python writer writes them.
@@ -154,7 +155,7 @@ def _rate_rows():
     if not days:
         return
     every_day = [day for per_currency in days.values() for day in per_currency]
-    book = RateBook.for_days(set(days), min(every_day), max(every_day))
+    book = TRANSACTION.book(set(days), every_day)
     used = set()
     for currency, wanted in days.items():
         for day in wanted:
