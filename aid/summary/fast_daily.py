@@ -16,7 +16,6 @@ from aid.summary.conversion_sql import CONVERTED_MINOR, MISSING_RATE, rate_joins
 from aid.summary.parts import Parts, group_expression, key_value
 from ledger import daily
 from ledger.currencies import MINOR_UNITS, minor_units
-from ledger.rates import STALE_AFTER
 
 _PARTS = """
 SELECT t.group_key, t.kind, SUM({converted})::bigint, SUM(t.records), SUM(t.undisclosed), bool_or({missing})
@@ -61,9 +60,6 @@ def parts(group_by: str, target: str, rates, ledger_filter):
             value = Decimal(int(converted or 0)).scaleb(-minor_units(target))
             result.add(key_value(group_by, group_key), kind, value, int(records), int(undisclosed))
         cursor.execute(_RATES_USED.format(rows=rows), (*params, target, target))
-        for currency, rate_day, rate, oldest, source in cursor.fetchall():
-            result.used[currency, rate_day.isoformat()] = {
-                "currency": currency, "rate_date": rate_day.isoformat(), "rate": str(rate),
-                "stale": oldest > STALE_AFTER.days, "source": source,
-            }  # fmt: skip
+        for row in cursor.fetchall():
+            result.disclose_row(*row)
     return result

@@ -17,7 +17,6 @@ from aid.summary import exact, rollup
 from aid.summary.parts import Parts, group_expression, key_value
 from ledger import daily
 from ledger.currencies import minor_units
-from ledger.rates import STALE_AFTER
 
 _RATES_USED = """
 WITH u AS ({masks}),
@@ -87,11 +86,8 @@ def _disclose_transaction_rates(result, target: str, ledger_filter) -> None:
     inner, params = masks.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(_RATES_USED.format(masks=inner), (*params, target))
-        for currency, rate_day, rate, oldest, source in cursor.fetchall():
-            result.used[currency, rate_day.isoformat()] = {
-                "currency": currency, "rate_date": rate_day.isoformat(), "rate": str(rate),
-                "stale": oldest > STALE_AFTER.days, "source": source,
-            }  # fmt: skip
+        for row in cursor.fetchall():
+            result.disclose_row(*row)
 
 
 def _fixed_rate_parts(group_by: str, target: str, rates, ledger_filter):

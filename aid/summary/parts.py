@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Concat, ExtractYear, TruncMonth
 
+from ledger.rates import STALE_AFTER
+
 
 @dataclass
 class Parts:
@@ -27,6 +29,13 @@ class Parts:
             return
         entry = self.used.setdefault((quote.currency, quote.rate_date.isoformat()), quote.as_dict())
         entry["stale"] = entry["stale"] or quote.stale
+
+    def disclose_row(self, currency: str, rate_day, rate, oldest_days: int, source: str) -> None:
+        """A rate an SQL path used, with the longest distance from it to a day it answered for."""
+        self.used[currency, rate_day.isoformat()] = {
+            "currency": currency, "rate_date": rate_day.isoformat(), "rate": str(rate),
+            "stale": oldest_days > STALE_AFTER.days, "source": source,
+        }  # fmt: skip
 
 
 # Not an API grouping: (donor, package) pairs in one answer, for the packages chart (one
