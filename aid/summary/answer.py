@@ -6,7 +6,6 @@ from decimal import Decimal
 from functools import cached_property
 
 from aid.models import Donor, Package, Programme
-from aid.summary import disclosure
 from aid.summary.parts import DONOR_PACKAGE, Parts
 from ledger.conversion import Rates
 from ledger.money import quantum, share
@@ -61,11 +60,6 @@ class Summary:
     groups: list[Group]
     total: Group
     rates_used: list[dict] = field(default_factory=list)  # every rate day used: (currency, rate_date) once
-
-    @property
-    def rates_used_ranges(self) -> list[dict]:
-        """`rates_used` folded per currency and source (aid.summary.disclosure)."""
-        return disclosure.ranges(self.rates_used)
 
     @cached_property
     def rates_up_to(self) -> date | None:

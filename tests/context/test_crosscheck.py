@@ -87,6 +87,22 @@ def test_a_fixed_rate_day_applies_to_every_amount(api, two_donors):
     assert check(api, "donor=US&rates=2025-08-04")["US-2026"]["ledger_pledged"] == "300000000.00"
 
 
+def test_the_rates_used_are_folded_with_every_day_one_parameter_away(api, two_donors):
+    compact = api.get("/api/v1/crosscheck/?donor=US").json()
+    # US-2024 converts nothing (USD into USD); US-2026 converts at 2024-04-01 and 2025-08-04.
+    assert compact["rates_used"] == [
+        {"currency": "USD", "source": "test rate", "first_day": "2024-04-01", "last_day": "2025-08-04", "days": 2,
+         "min_rate": "1.080000", "max_rate": "1.150000", "stale": True, "stale_days": 1},
+    ]  # fmt: skip
+    assert "rates_used_days" not in compact
+    full = api.get(compact["rates_used_full"]).json()
+    assert [(q["rate_date"], q["rate"]) for q in full["rates_used_days"]] == [
+        ("2024-04-01", "1.080000"),
+        ("2025-08-04", "1.150000"),
+    ]
+    assert api.get("/api/v1/crosscheck/?rates_used=days").json()["param"] == "rates_used"
+
+
 def test_without_donor_every_donor_with_a_figure(api, two_donors):
     assert list(check(api)) == ["NL-2026", "US-2026", "US-2024"]  # by donor, newest first
 

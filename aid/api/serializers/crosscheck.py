@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
-from aid.api.serializers.fields import DecimalString, RateUsedSerializer
+from aid.api.serializers.fields import DecimalString
+from aid.api.serializers.rates_used import DisclosesRates
 from aid.context.crosscheck import ledger_definitions
 
 
@@ -34,7 +35,6 @@ class ComparisonSerializer(serializers.Serializer):
         return ledger_definitions()["delivered"]
 
 
-class CrossCheckSerializer(serializers.Serializer):
+class CrossCheckSerializer(DisclosesRates):
     rates = serializers.CharField(help_text="transaction, latest or the day used (YYYY-MM-DD)")
     figures = ComparisonSerializer(many=True, source="comparisons")
-    rates_used = RateUsedSerializer(many=True)

@@ -64,23 +64,6 @@ class RateUsedSerializer(serializers.Serializer):
     source = serializers.CharField()
 
 
-class RateRangeSerializer(serializers.Serializer):
-    """The rates of one currency and source a summary used, folded: complete, and as long as the
-    number of currencies whatever the span of days (the day-by-day list: `rates_used=full`)."""
-
-    currency = serializers.CharField()
-    source = serializers.CharField()
-    first_day = serializers.DateField(help_text="the oldest publication day used")
-    last_day = serializers.DateField(help_text="the newest publication day used")
-    days = serializers.IntegerField(help_text="how many publication days were used")
-    min_rate = DecimalString(help_text="units per euro; every rate used lies between min_rate and max_rate")
-    max_rate = DecimalString()
-    stale = serializers.BooleanField(
-        help_text="a rate used was published more than 7 days before a day it was wanted for"
-    )
-    stale_days = serializers.IntegerField(help_text="how many of the publication days used were stale")
-
-
 class ConversionSerializer(serializers.Serializer):
     """A record's amount in the asked currency, with the rates that made it."""
 

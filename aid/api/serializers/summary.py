@@ -1,7 +1,8 @@
 from rest_framework import serializers
 
 from aid.api.serializers.context import IndicatorSerializer, PerValue
-from aid.api.serializers.fields import DecimalString, RateRangeSerializer, RateUsedSerializer
+from aid.api.serializers.fields import DecimalString
+from aid.api.serializers.rates_used import DisclosesRates
 
 
 class GroupSerializer(serializers.Serializer):
@@ -39,23 +40,11 @@ class GroupSerializer(serializers.Serializer):
     indicator = IndicatorSerializer(required=False, allow_null=True, help_text="what was divided by; null without")
 
 
-class SummarySerializer(serializers.Serializer):
+class SummarySerializer(DisclosesRates):
     currency = serializers.CharField()
     rates = serializers.CharField(help_text="transaction, latest or the day used (YYYY-MM-DD)")
     groups = GroupSerializer(many=True)
     total = GroupSerializer(help_text="the sum of the rounded parts above, so the parts add up")
-    rates_used = RateRangeSerializer(
-        many=True,
-        source="rates_used_ranges",
-        help_text="per currency and source: the publication days and the range of the rates used (EUR, the base, "
-        "is 1 and not listed); its length does not grow with the number of days",
-    )
-    rates_used_full = serializers.SerializerMethodField(
-        help_text="this question with rates_used=full: the same answer with every rate day used (rates_used_days)"
-    )
-    rates_used_days = RateUsedSerializer(
-        many=True, source="rates_used", required=False, help_text="only with rates_used=full: every rate day used"
-    )
     rates_up_to = serializers.DateField(
         allow_null=True, help_text="the newest day of ECB rates held (how fresh `latest` is); null when none"
     )
@@ -63,12 +52,3 @@ class SummarySerializer(serializers.Serializer):
     missing_indicator = serializers.ListField(
         child=serializers.CharField(), required=False, help_text="only with per=: donors without the indicator"
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Left out unless asked for (the schema, built without a request, documents it).
-        if self.context.get("rates_used", "full") != "full":
-            self.fields.pop("rates_used_days")
-
-    def get_rates_used_full(self, summary) -> str | None:
-        return self.context.get("rates_used_full")

@@ -17,6 +17,13 @@ from aid.api.throttling import AnonThrottle
 FORMAT = OpenApiParameter(
     "format", str, enum=["json", "csv"], description="`csv` for the same data as CSV (every record, not one page)."
 )
+RATES_USED = OpenApiParameter(
+    "rates_used",
+    str,
+    enum=list(params.RATES_USED),
+    description="`compact` (the default): `rates_used` per currency and source, with the days and the range of "
+    "the rates; `full`: also `rates_used_days`, every rate day used (its length grows with the span of days).",
+)
 ERRORS = {
     (400, "application/json"): OpenApiResponse(
         ErrorSerializer, description="A bad parameter: `param` names it, `detail` says why."
@@ -36,6 +43,16 @@ def documented(serializer, *parameters, csv: bool = True, detail: bool = False):
     if csv:
         responses[(200, "text/csv")] = OpenApiResponse(OpenApiTypes.STR, description="The same data as CSV.")
     return extend_schema(parameters=[*parameters, FORMAT] if csv else list(parameters), responses=responses)
+
+
+def rates_used_context(request) -> dict:
+    """What an answer disclosing its rates (aid.api.serializers.rates_used) needs from the request:
+    the form asked for, and this question with rates_used=full."""
+    form = params.rates_used(request.query_params)
+    query = request.query_params.copy()
+    query.pop("format", None)
+    query["rates_used"] = "full"
+    return {"rates_used": form, "rates_used_full": request.build_absolute_uri(f"{request.path}?{query.urlencode()}")}
 
 
 class PublicReadView:

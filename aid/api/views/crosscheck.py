@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 from aid import params
 from aid.api.csv import csv_response
 from aid.api.serializers.crosscheck import ComparisonSerializer, CrossCheckSerializer
-from aid.api.views.base import PublicReadView, documented
+from aid.api.views.base import RATES_USED, PublicReadView, documented, rates_used_context
 from aid.context.crosscheck import cross_check
 from aid.export import csv_lines
 
@@ -20,6 +20,7 @@ PARAMETERS = [
         description="How the ledger is converted into each tracker's currency: `transaction` (default), `latest`, "
         "or a day YYYY-MM-DD.",
     ),
+    RATES_USED,
 ]
 
 
@@ -35,8 +36,9 @@ class CrossCheckView(PublicReadView, APIView):
     @documented(CrossCheckSerializer, *PARAMETERS)
     def get(self, request):
         rates = params.rates(request.query_params)
+        disclosure = rates_used_context(request)
         check = cross_check(donors=params.donors(request.query_params), rates=rates)
-        data = CrossCheckSerializer(check).data
+        data = CrossCheckSerializer(check, context=disclosure).data
         if self.wants_csv():
             rows = ({**row, "rates": data["rates"]} for row in data["figures"])
             return csv_response(csv_lines(COLUMNS, rows), "crosscheck")

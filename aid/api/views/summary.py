@@ -10,7 +10,7 @@ from aid import params
 from aid.api.csv import csv_response
 from aid.api.filters import RecordFilterSet
 from aid.api.serializers.summary import GroupSerializer, SummarySerializer
-from aid.api.views.base import PublicReadView, documented
+from aid.api.views.base import RATES_USED, PublicReadView, documented, rates_used_context
 from aid.context import normalise
 from aid.export import csv_lines
 from aid.summary import GROUP_BY, summarize
@@ -36,13 +36,7 @@ SUMMARY_PARAMETERS = [
         pattern=params.RATES_PATTERN,
         description="`transaction` (each amount at its own date's rate, the default), `latest`, or a day YYYY-MM-DD.",
     ),
-    OpenApiParameter(
-        "rates_used",
-        str,
-        enum=list(params.RATES_USED),
-        description="`compact` (the default): `rates_used` per currency and source, with the days and the range "
-        "of the rates; `full`: also `rates_used_days`, every rate day used (its length grows with the span of days).",
-    ),
+    RATES_USED,
     OpenApiParameter(
         "per",
         str,
@@ -79,14 +73,6 @@ def normalised(summary, per: str, chosen):
     return normalise.normalise(summary, per, in_currency)
 
 
-def full_rates_url(request) -> str:
-    """This question with rates_used=full (the day-by-day list of the rates used)."""
-    query = request.query_params.copy()
-    query.pop("format", None)
-    query["rates_used"] = "full"
-    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
-
-
 class SummaryView(PublicReadView, APIView):
     """Pledged vs delivered by donor, programme, package, year or month, in one currency.
 
@@ -98,15 +84,14 @@ class SummaryView(PublicReadView, APIView):
     def get(self, request):
         chosen = params.summary_params(request.query_params)
         per = params.per(request.query_params, chosen.group_by)
-        rates_used = params.rates_used(request.query_params)
+        disclosure = rates_used_context(request)
         summary = summarize(
             group_by=chosen.group_by, currency=chosen.currency, rates=chosen.rates, ledger_filter=chosen.ledger_filter
         )
         per_donor = normalised(summary, per, chosen) if per else None
         if per_donor:  # the rates that converted into a GDP's currency are disclosed too
             summary.rates_used = normalise.merged_rates(summary.rates_used, per_donor.rates_used)
-        context = {"rates_used": rates_used, "rates_used_full": full_rates_url(request)}
-        data = SummarySerializer(summary, context=context).data
+        data = SummarySerializer(summary, context=disclosure).data
         if per_donor:
             data = normalise.annotate(data, per_donor)
         if self.wants_csv():
