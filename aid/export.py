@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import Prefetch
 
+from aid import asof
 from aid.formulas import neutralise
 from aid.models import Delivery, Pledge, Source, Status, Valuation
 from aid.rules import COLUMNS, SOURCE_ROW
@@ -79,7 +80,10 @@ def for_export(queryset):
     return queryset.select_related(*related).prefetch_related(SOURCES)
 
 
-def records_of(querysets: Iterable) -> Iterator:
+def records_of(querysets: Iterable, moment=None) -> Iterator:
+    """The records of each queryset; with a `moment`, history rows as the records stood then (aid.asof)."""
+    if moment is not None:
+        return (record for qs in querysets for record in asof.stood(qs, moment, CHUNK))
     return (record for qs in querysets for record in for_export(qs).iterator(chunk_size=CHUNK))
 
 
@@ -114,6 +118,7 @@ def ledger_querysets(*, published_only: bool = True) -> list:
     return [qs.order_by("pk") for qs in (pledges, valuations, deliveries)]
 
 
-def with_valuations(pledges) -> list:
+def with_valuations(pledges, moment=None) -> list:
     """Listed pledges, then their valuations: a pledge list's CSV carries everything import reads."""
-    return [pledges, Valuation.objects.filter(pledge__in=pledges.values("pk")).order_by("pk")]
+    valuations = asof.records(Valuation, moment).filter(pledge_id__in=pledges.values("id"))
+    return [pledges, valuations.order_by("id")]

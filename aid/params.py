@@ -8,8 +8,11 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from django.utils import timezone
+
+from aid import asof
 from aid.context.normalise import PER
-from aid.models import Confidence, Donor, Package, Programme
+from aid.models import Confidence, Donor, Package, Programme, Release
 from aid.summary import GROUP_BY, LedgerFilter, Rates
 from ledger.currencies import is_currency
 
@@ -82,6 +85,56 @@ def _currency(text: str, param: str) -> str:
     return code
 
 
+@dataclass(frozen=True)
+class AsOf:
+    """The moment a question is about: given as `as_of`, or as a release (its time)."""
+
+    at: datetime
+    release: str = ""
+
+    def query(self) -> dict[str, str]:
+        """How a link asks the same again."""
+        return {"release": self.release} if self.release else {"as_of": self.at.isoformat().replace("+00:00", "Z")}
+
+
+def _moment(text: str, param: str) -> datetime:
+    """An ISO 8601 date or date-time; without an offset it is UTC (a date alone: 00:00 UTC)."""
+    # An unencoded '+' of an offset arrives as a space.
+    text = re.sub(r" (\d\d:?\d\d)$", r"+\1", text)
+    try:
+        moment = datetime.fromisoformat(text)
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise ParamError(param, f"{text!r} is not an ISO 8601 date or date-time") from None
+
+
+def as_of(query) -> AsOf | None:
+    """`as_of=<ISO 8601>` or `release=<id>`: the published ledger as it stood then; None for now."""
+    text, release = _one(query, "as_of"), _one(query, "release")
+    if text and release:
+        raise ParamError("release", "give as_of or release, not both")
+    if release:
+        created = Release.objects.filter(pk=release).values_list("created_at", flat=True).first()
+        if created is None:
+            raise ParamError("release", f"unknown release {release!r}")
+        return AsOf(created.astimezone(UTC), release)
+    if not text:
+        return None
+    moment = _moment(text, "as_of")
+    if moment > timezone.now():
+        raise ParamError("as_of", f"{text!r} is in the future")
+    first = asof.first_record_at()
+    if first is None or moment < first:
+        when = first.astimezone(UTC).isoformat(timespec="seconds") if first else "none yet"
+        raise ParamError("as_of", f"{text!r} is before the first record ({when})")
+    return AsOf(moment)
+
+
+def _moment_at(query) -> datetime | None:
+    moment = as_of(query)
+    return moment.at if moment else None
+
+
 def ledger_filter(query, *, status: str = "published") -> LedgerFilter:
     date_from = parse_day(_one(query, "date_from"), "date_from") if _one(query, "date_from") else None
     date_to = parse_day(_one(query, "date_to"), "date_to") if _one(query, "date_to") else None
@@ -97,6 +150,7 @@ def ledger_filter(query, *, status: str = "published") -> LedgerFilter:
         original_currencies=tuple(_currency(c.strip(), "original_currency") for c in original.split(",") if c.strip()),
         status=status,
         confidences=confidences(query),
+        as_of=_moment_at(query),
     )
 
 
@@ -117,10 +171,11 @@ def currency(query, default: str = "EUR") -> str:
 
 
 def rates(query) -> Rates:
+    """The rate rule; with `as_of`/`release`, reading only the rates held then."""
     text = _one(query, "rates") or "transaction"
     if text in ("transaction", "latest"):
-        return Rates(text)
-    return Rates("day", parse_day(text, "rates"))
+        return Rates(text, held_at=_moment_at(query))
+    return Rates("day", parse_day(text, "rates"), _moment_at(query))
 
 
 def _choice(query, name: str, choices: tuple[str, ...], default: str) -> str:
@@ -225,10 +280,4 @@ def since(query) -> datetime:
     text = _one(query, "since")
     if not text:
         raise ParamError("since", "required: an ISO 8601 date or date-time, e.g. 2025-08-01T00:00:00Z")
-    # An unencoded '+' of an offset arrives as a space.
-    text = re.sub(r" (\d\d:?\d\d)$", r"+\1", text)
-    try:
-        moment = datetime.fromisoformat(text)
-        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
-    except (ValueError, OverflowError):
-        raise ParamError("since", f"{text!r} is not an ISO 8601 date or date-time") from None
+    return _moment(text, "since")

@@ -6,7 +6,7 @@ The figure is stored on the pledge; every write that changes a delivery, and eve
 arrives or changes, recomputes it in the same transaction (`refresh`, `follow_rates`).
 """
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -54,10 +54,16 @@ def computed(pledge_ids=None) -> dict[int, Progress]:
 
     Raises MissingRate when a delivery has no rate on or before its day.
     """
-    parts = _parts(pledge_ids)
+    return figures(_parts(pledge_ids))
+
+
+def figures(parts: list[dict], held_at=None) -> dict[int, Progress]:
+    """{pledge id: Progress} from parts (pledge_id, currency, date, pledge_currency, total, n, undisclosed),
+    converted with the rates held at `held_at` (all rates when None)."""
     foreign = [p for p in parts if _priced(p) and p["currency"] != p["pledge_currency"]]
     currencies = {c for p in foreign for c in rates_needed([p["currency"]], p["pledge_currency"])}
-    book = TRANSACTION.book(currencies, (p["date"] for p in foreign))  # each delivery at its own day's rate
+    # each delivery at its own day's rate (as held at `held_at`)
+    book = replace(TRANSACTION, held_at=held_at).book(currencies, (p["date"] for p in foreign))
     figures: dict[int, list[int]] = {}
     for part in parts:
         figure = figures.setdefault(part["pledge_id"], [0, 0, 0])

@@ -7,7 +7,7 @@ pledges' delivered figures all convert through `convert`.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, localcontext
 
 from ledger.money import Money, round_money
@@ -28,10 +28,13 @@ def exact_cross(value: Decimal, source: RateQuote, target: RateQuote) -> Decimal
 @dataclass(frozen=True)
 class Rates:
     """Which day's rate converts an amount (SPEC §5): `transaction` (the amount's own date),
-    a fixed `day`, or `latest` (each currency's newest rate held)."""
+    a fixed `day`, or `latest` (each currency's newest rate held).
+
+    `held_at` reads only the rates held at that moment (ledger.rates), for a question about the past."""
 
     mode: str = "transaction"
     day: date | None = None
+    held_at: datetime | None = None
 
     def __str__(self):
         return self.day.isoformat() if self.mode == "day" else self.mode
@@ -39,9 +42,9 @@ class Rates:
     def book(self, currencies: Iterable[str], days: Iterable[date]) -> RateBook:
         """The rates needed to convert amounts of `currencies` dated `days` (a few queries)."""
         if self.mode == "latest":
-            return RateBook.latest(currencies)
+            return RateBook.latest(currencies, self.held_at)
         wanted = [self.day] if self.mode == "day" else list(days) or [date.today()]
-        return RateBook.for_days(currencies, min(wanted), max(wanted))
+        return RateBook.for_days(currencies, min(wanted), max(wanted), self.held_at)
 
     def book_for(self, target: str, amounts: Iterable[tuple[str, date | None]]) -> RateBook:
         """The rates that converting these (currency, day) amounts into `target` needs: none for

@@ -2,11 +2,15 @@
 
 A `RateBook` holds the rates a computation needs, fetched in a fixed number of queries, and
 answers `quote(currency, day)` from memory. Every conversion in the project goes through it.
+
+`held_at` (a moment, or None for now) reads the rates as they were held then: only those
+stored (`created_at`) by that moment, so a question about the past is answered with the
+rates known at the time and `latest` is the newest of those.
 """
 
 import bisect
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection
@@ -51,8 +55,14 @@ class RateQuote:
         }
 
 
+def held(rates, held_at: datetime | None):
+    """Rates stored by `held_at` (all of them when None)."""
+    return rates if held_at is None else rates.filter(created_at__lte=held_at)
+
+
 class RateBook:
-    def __init__(self, rows):
+    def __init__(self, rows, held_at: datetime | None = None):
+        self.held_at = held_at
         self._days: dict[str, list[date]] = {}
         self._rates: dict[str, list[tuple[Decimal, str]]] = {}
         for currency, day, rate, source in sorted(rows, key=lambda r: (r[0], r[1])):
@@ -60,28 +70,28 @@ class RateBook:
             self._rates.setdefault(currency, []).append((rate, source))
 
     @classmethod
-    def for_days(cls, currencies, first: date, last: date) -> "RateBook":
+    def for_days(cls, currencies, first: date, last: date, held_at: datetime | None = None) -> "RateBook":
         """Rates able to answer any day in [first, last]: a few queries whatever the span."""
         wanted = cls._checked(currencies)
         if not wanted:
-            return cls([])
+            return cls([], held_at)
         # Near date.min (a query for year 1, say) the window stops there instead of overflowing.
         window_start = first - LOOKBACK if first > date.min + LOOKBACK else date.min
         earlier = Q(pk__in=[])
-        for currency, day in _newest_days(wanted, before=window_start).items():
+        for currency, day in _newest_days(wanted, before=window_start, held_at=held_at).items():
             earlier |= Q(currency=currency, day=day)
         in_window = Q(currency__in=wanted, day__gte=window_start, day__lte=last)
-        rows = ExchangeRate.objects.filter(in_window | earlier).values_list("currency", "day", "rate", "source")
-        return cls(rows)
+        rows = held(ExchangeRate.objects.filter(in_window | earlier), held_at)
+        return cls(rows.values_list("currency", "day", "rate", "source"), held_at)
 
     @classmethod
-    def latest(cls, currencies) -> "RateBook":
-        """Each currency's newest rate held."""
+    def latest(cls, currencies, held_at: datetime | None = None) -> "RateBook":
+        """Each currency's newest rate held (by `held_at`, when given)."""
         pick = Q(pk__in=[])
-        for currency, day in _newest_days(cls._checked(currencies)).items():
+        for currency, day in _newest_days(cls._checked(currencies), held_at=held_at).items():
             pick |= Q(currency=currency, day=day)
-        rows = ExchangeRate.objects.filter(pick).values_list("currency", "day", "rate", "source")
-        return cls(rows)
+        rows = held(ExchangeRate.objects.filter(pick), held_at)
+        return cls(rows.values_list("currency", "day", "rate", "source"), held_at)
 
     @staticmethod
     def _checked(currencies) -> list[str]:
@@ -105,8 +115,8 @@ class RateBook:
         return RateQuote(currency, rate, days[index], day, source)
 
     def latest_quote(self, currency: str) -> RateQuote:
-        """The newest rate held, wanted for today: stale when it is over a week old today."""
-        today = date.today()
+        """The newest rate held, wanted for today (the day of `held_at`): stale when over a week old then."""
+        today = self.held_at.date() if self.held_at else date.today()
         if currency == BASE_CURRENCY:
             return RateQuote(BASE_CURRENCY, Decimal(1), today, today, BASE_SOURCE)
         day = self.newest_day(currency)
@@ -116,8 +126,10 @@ class RateBook:
         return RateQuote(currency, rate, day, max(today, day), source)
 
 
-def _newest_days(currencies: list[str], *, before: date | None = None) -> dict[str, date]:
-    """Each currency's newest publication day (before `before`, when given), in one query.
+def _newest_days(
+    currencies: list[str], *, before: date | None = None, held_at: datetime | None = None
+) -> dict[str, date]:
+    """Each currency's newest publication day (before `before`, held by `held_at`, when given), in one query.
 
     One indexed "newest first, take one" lookup per currency, where a grouped MAX would read
     every rate since 1999.
@@ -125,10 +137,12 @@ def _newest_days(currencies: list[str], *, before: date | None = None) -> dict[s
     if not currencies:
         return {}
     table = ExchangeRate._meta.db_table
-    lookup = f"(SELECT day FROM {table} WHERE currency = %s AND day < %s ORDER BY day DESC LIMIT 1)"
+    held_then, held_params = _held_clause(held_at)
+    lookup = f"(SELECT day FROM {table} WHERE currency = %s AND day < %s{held_then} ORDER BY day DESC LIMIT 1)"
     end = before or date.max
+    values = [v for c in currencies for v in (c, end, *held_params)]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join([lookup] * len(currencies)), [v for c in currencies for v in (c, end)])
+        cursor.execute("SELECT " + ", ".join([lookup] * len(currencies)), values)
         days = cursor.fetchone()
     return {
         currency: day if isinstance(day, date) else date.fromisoformat(day)  # SQLite answers text
@@ -137,12 +151,19 @@ def _newest_days(currencies: list[str], *, before: date | None = None) -> dict[s
     }
 
 
+def _held_clause(held_at: datetime | None) -> tuple[str, list]:
+    """The SQL twin of `held` for the raw "newest first" probes."""
+    if held_at is None:
+        return "", []
+    return " AND created_at <= %s", [connection.ops.adapt_datetimefield_value(held_at)]
+
+
 def rate_on(currency: str, day: date) -> RateQuote:
     """The rate for one currency and day (a convenience over RateBook, same rule)."""
     return RateBook.for_days([currency], day, day).quote(currency, day)
 
 
-def ecb_rates_up_to() -> date | None:
+def ecb_rates_up_to(held_at: datetime | None = None) -> date | None:
     """The newest day of ECB rates held ("ECB rates up to 30 Oct 2026"), None when none is.
 
     One query: each currency's newest rate by an indexed "newest first" probe (a maximum
@@ -154,10 +175,11 @@ def ecb_rates_up_to() -> date | None:
 
     table = ExchangeRate._meta.db_table
     currencies = sorted(set(MINOR_UNITS) - {BASE_CURRENCY})
-    newest = f"(SELECT id FROM {table} WHERE currency = %s ORDER BY day DESC LIMIT 1)"
+    held_then, held_params = _held_clause(held_at)
+    newest = f"(SELECT id FROM {table} WHERE currency = %s{held_then} ORDER BY day DESC LIMIT 1)"
     query = f"SELECT MAX(day) FROM {table} WHERE source = %s AND id IN ({', '.join([newest] * len(currencies))})"
     with connection.cursor() as cursor:
-        cursor.execute(query, [ECB_SOURCE, *currencies])
+        cursor.execute(query, [ECB_SOURCE, *(v for c in currencies for v in (c, *held_params))])
         day = cursor.fetchone()[0]
     return day if isinstance(day, date) or day is None else date.fromisoformat(day)
 

@@ -32,9 +32,9 @@ def csv_response(lines: Iterator[str], filename: str) -> StreamingHttpResponse:
     return response
 
 
-def public_ledger_csv(querysets: list) -> Iterator[str]:
-    """The ledger CSV of SPEC §4 (aid.export's rows), without naming draft pledges."""
-    rows = (row for record in records_of(querysets) for row in record_rows(record, public=True))
+def public_ledger_csv(querysets: list, moment=None) -> Iterator[str]:
+    """The ledger CSV of SPEC §4 (aid.export's rows), without naming draft pledges; history rows as of `moment`."""
+    rows = (row for record in records_of(querysets, moment) for row in record_rows(record, public=True))
     return csv_lines(COLUMNS, rows)
 
 
@@ -53,9 +53,9 @@ def _converted(conversion) -> dict:
     }
 
 
-def _converted_rows(querysets: list, currency: str, rates) -> Iterator[dict]:
+def _converted_rows(querysets: list, currency: str, rates, moment) -> Iterator[dict]:
     # A chunk holds one kind of record: conversions are keyed by primary key.
-    chunks = (chunk for queryset in querysets for chunk in _chunks(records_of([queryset])))
+    chunks = (chunk for queryset in querysets for chunk in _chunks(records_of([queryset], moment)))
     for chunk in chunks:
         converted = conversions(chunk, currency, rates)
         for record in chunk:
@@ -66,16 +66,17 @@ def _converted_rows(querysets: list, currency: str, rates) -> Iterator[dict]:
             yield from rows
 
 
-def check_rates(querysets: list, currency: str, rates) -> None:
+def check_rates(querysets: list, currency: str, rates, moment=None) -> None:
     """Raise MissingRate before streaming begins: each currency's earliest record converts,
     so every later one does (a rate for a day is the latest publication on or before it)."""
     for queryset in querysets:
         firsts = queryset.exclude(amount_minor=None).values("currency").annotate(first=Min("date")).order_by()
-        earliest = [queryset.filter(currency=f["currency"], date=f["first"]).first() for f in firsts]
-        conversions([record for record in earliest if record], currency, rates)
+        earliest = [queryset.filter(currency=f["currency"], date=f["first"])[:1] for f in firsts]
+        found = records_of(earliest, moment) if moment else (record for qs in earliest for record in qs)
+        conversions(list(found), currency, rates)
 
 
-def converted_ledger_csv(querysets: list, currency: str, rates) -> Iterator[str]:
+def converted_ledger_csv(querysets: list, currency: str, rates, moment=None) -> Iterator[str]:
     """The ledger CSV with each record's amount converted into `currency` (empty when undisclosed)."""
-    check_rates(querysets, currency, rates)
-    return csv_lines((*COLUMNS, *CONVERTED_COLUMNS), _converted_rows(querysets, currency, rates))
+    check_rates(querysets, currency, rates, moment)
+    return csv_lines((*COLUMNS, *CONVERTED_COLUMNS), _converted_rows(querysets, currency, rates, moment))

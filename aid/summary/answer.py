@@ -64,7 +64,7 @@ class Summary:
     @cached_property
     def rates_up_to(self) -> date | None:
         """The newest ECB rate day held, so a reader knows how fresh `latest` is (one query, when asked)."""
-        return ecb_rates_up_to()
+        return ecb_rates_up_to(self.rates.held_at)
 
 
 def _labels(group_by: str, keys) -> dict:

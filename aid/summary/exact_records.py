@@ -1,6 +1,7 @@
 """The exact path of aid.summary straight from the pledge and delivery tables.
 
-Used when a filter reads a field the pre-aggregates do not carry (a record's `confidence`):
+Used when a filter reads a field the pre-aggregates do not carry (a record's `confidence`), or
+asks about a past moment (`as_of`: the records as they stood, aid.asof):
 one grouped aggregate per table, in the same row shape as aid.summary.exact reads from
 LedgerTotal, converted and rounded by the same `convert_rows`. Slower than the totals on a
 large ledger (it reads every selected record), but exact.
@@ -9,7 +10,8 @@ large ledger (it reads every selected record), but exact.
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
-from aid.models import Delivery, Pledge, Status
+from aid import asof
+from aid.models import Delivery, Pledge
 from aid.summary.exact import convert_rows
 from aid.summary.parts import group_expression
 
@@ -39,15 +41,16 @@ def _rows(queryset, kind: str, group_by: str, rates) -> list[dict]:
 
 
 def selected_deliveries(ledger_filter):
-    return ledger_filter.on_records(Delivery.objects.all())
+    return ledger_filter.on_records(asof.records(Delivery, ledger_filter.as_of))
 
 
 def parts(group_by: str, target: str, rates, ledger_filter):
-    pledges = ledger_filter.on_records(Pledge.objects.all())
+    pledges = ledger_filter.on_records(asof.records(Pledge, ledger_filter.as_of))
     deliveries = selected_deliveries(ledger_filter)
     # Covered, as in the totals: a published delivery is linked, whatever its date; with a
-    # confidence filter only a delivery of a chosen confidence counts.
-    linked = Delivery.objects.filter(pledge=OuterRef("pk"), status=Status.PUBLISHED)
+    # confidence filter only a delivery of a chosen confidence counts. (`id`, not `pk`: a
+    # history row's primary key is its history_id.)
+    linked = asof.published(Delivery, ledger_filter.as_of).filter(pledge_id=OuterRef("id"))
     if ledger_filter.confidences:
         linked = linked.filter(confidence__in=ledger_filter.confidences)
     covered = pledges.filter(Exists(linked))

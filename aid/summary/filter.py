@@ -1,7 +1,7 @@
 """The list filters of SPEC §6, applied alike to records and to the pre-aggregated totals."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from aid.models import Status
 
@@ -18,11 +18,15 @@ class LedgerFilter:
     original_currencies: tuple[str, ...] = ()
     status: str = Status.PUBLISHED
     confidences: tuple[str, ...] = ()  # '' among them: records not assessed
+    as_of: datetime | None = None  # the ledger as it stood then (aid.asof); None: now
 
     @property
     def reads_records(self) -> bool:
-        """True when a filter needs a field the pre-aggregated totals do not carry."""
-        return bool(self.confidences)
+        """True when a filter needs a field the pre-aggregated totals do not carry.
+
+        The totals hold only the present: a past moment is read from the records' history.
+        """
+        return bool(self.confidences) or self.as_of is not None
 
     def on_totals(self, queryset, *, day_field: str = "day"):
         """Select rows of a totals table (codes stored as plain columns)."""

@@ -29,8 +29,8 @@ def test_an_unknown_parameter_is_a_400_naming_it(api, ledger, url, param):
 def test_the_message_lists_the_documented_parameters(api, ledger):
     body = api.get("/api/v1/summary/?programe=PURL").json()
     assert body["detail"] == (
-        "unknown parameter 'programe': this endpoint takes confidence, currency, date_from, date_to, donor, format, "
-        "group_by, original_currency, package, per, programme, rates, rates_used"
+        "unknown parameter 'programe': this endpoint takes as_of, confidence, currency, date_from, date_to, donor, "
+        "format, group_by, original_currency, package, per, programme, rates, rates_used, release"
     )
 
 

@@ -8,8 +8,10 @@ from aid import params
 from aid.api.csv import csv_response
 from aid.api.serializers.crosscheck import ComparisonSerializer, CrossCheckSerializer
 from aid.api.views.base import RATES_USED, PublicReadView, documented, rates_used_context
+from aid.api.views.records import MOMENT
 from aid.context.crosscheck import cross_check
 from aid.export import csv_lines
+from aid.summary import LedgerFilter
 
 COLUMNS = [*ComparisonSerializer().fields, "rates"]
 PARAMETERS = [
@@ -21,6 +23,7 @@ PARAMETERS = [
         "or a day YYYY-MM-DD.",
     ),
     RATES_USED,
+    *MOMENT,
 ]
 
 
@@ -35,9 +38,11 @@ class CrossCheckView(PublicReadView, APIView):
 
     @documented(CrossCheckSerializer, *PARAMETERS)
     def get(self, request):
-        rates = params.rates(request.query_params)
+        query = request.query_params
         disclosure = rates_used_context(request)
-        check = cross_check(donors=params.donors(request.query_params), rates=rates)
+        chosen = params.as_of(query)
+        moment = LedgerFilter(as_of=chosen.at) if chosen else None
+        check = cross_check(donors=params.donors(query), rates=params.rates(query), ledger_filter=moment)
         data = CrossCheckSerializer(check, context=disclosure).data
         if self.wants_csv():
             rows = ({**row, "rates": data["rates"]} for row in data["figures"])

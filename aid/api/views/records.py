@@ -1,4 +1,11 @@
-"""Pledges and deliveries: published records, filtered, ordered, paginated, optionally converted."""
+"""Pledges and deliveries: published records, filtered, ordered, paginated, optionally converted.
+
+With `as_of` or `release` the same questions are asked of the records as they stood then
+(aid.asof): history rows are filtered and paged in SQL, and a page becomes records shaped
+like live ones before it is serialized.
+"""
+
+from functools import cached_property
 
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
@@ -7,11 +14,11 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework import viewsets
 from rest_framework.response import Response
 
-from aid import params
+from aid import asof, params
 from aid.api.converting import conversions
 from aid.api.csv import converted_ledger_csv, csv_response, public_ledger_csv
 from aid.api.views.base import PublicReadView
-from aid.models import Source, Status
+from aid.models import Source
 
 CURRENCY = OpenApiParameter(
     "currency",
@@ -26,6 +33,20 @@ RATES = OpenApiParameter(
     description="With `currency`: `transaction` (each record's own date, the default), `latest`, or a day YYYY-MM-DD.",
 )
 SOURCES = Prefetch("sources", queryset=Source.objects.order_by("pk"))
+AS_OF = OpenApiParameter(
+    "as_of",
+    str,
+    description="The published ledger as it stood at this moment: an ISO 8601 date-time (a date alone is 00:00; "
+    "without an offset the zone is UTC), e.g. `2026-11-01T12:00:00Z`. Records published then, with the values, "
+    "sources and valuations they had then, converted with the rates held then. Not in the future, not before the "
+    "first record. Not with `release`.",
+)
+RELEASE = OpenApiParameter(
+    "release",
+    str,
+    description="A release id (`YYYY-MM-DD.N`, see `releases/`): as `as_of` that release's time. Not with `as_of`.",
+)
+MOMENT = (AS_OF, RELEASE)
 
 
 class RecordViewSet(PublicReadView, viewsets.ReadOnlyModelViewSet):
@@ -37,10 +58,23 @@ class RecordViewSet(PublicReadView, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
     filter_backends = [DjangoFilterBackend]
 
+    @cached_property
+    def moment(self):
+        """The moment asked about (`as_of`/`release`), or None for the ledger now."""
+        chosen = params.as_of(self.request.query_params)
+        return chosen.at if chosen else None
+
     def get_queryset(self):
-        return self.model.objects.filter(status=Status.PUBLISHED).order_by("-date", "ref")
+        return asof.published(self.model, self.moment).order_by("-date", "ref")
+
+    def filter_queryset(self, queryset):
+        # The FilterSet (which documents the filters) reads live and history rows alike; the
+        # django-filter backend would refuse history rows for not being its model.
+        return self.filterset_class(self.request.query_params, queryset=queryset, request=self.request).qs
 
     def with_related(self, queryset):
+        if self.moment is not None:  # sources and the rest come with `as_they_stood`
+            return queryset.select_related(*asof.RELATED)
         return queryset.select_related("donor", "programme", "package").prefetch_related(SOURCES)
 
     def get_object(self):
@@ -48,6 +82,9 @@ class RecordViewSet(PublicReadView, viewsets.ReadOnlyModelViewSet):
 
     def serialized(self, records, *, many: bool):
         query = self.request.query_params
+        if self.moment is not None:
+            records = asof.as_they_stood(records if many else [records], self.moment)
+            records = records if many else records[0]
         converted = conversions(records if many else [records], params.currency(query, default=""), params.rates(query))
         context = {**self.get_serializer_context(), "conversions": converted}
         return self.get_serializer(records, many=many, context=context).data
@@ -61,8 +98,9 @@ class RecordViewSet(PublicReadView, viewsets.ReadOnlyModelViewSet):
         querysets = self.csv_querysets(queryset)
         currency = params.currency(query, default="")
         if currency:
-            return csv_response(converted_ledger_csv(querysets, currency, params.rates(query)), self.csv_name)
-        return csv_response(public_ledger_csv(querysets), self.csv_name)
+            lines = converted_ledger_csv(querysets, currency, params.rates(query), self.moment)
+            return csv_response(lines, self.csv_name)
+        return csv_response(public_ledger_csv(querysets, self.moment), self.csv_name)
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset())

@@ -11,6 +11,7 @@ from aid.api.csv import csv_response
 from aid.api.filters import RecordFilterSet
 from aid.api.serializers.summary import GroupSerializer, SummarySerializer
 from aid.api.views.base import RATES_USED, PublicReadView, documented, rates_used_context
+from aid.api.views.records import MOMENT
 from aid.context import normalise
 from aid.export import csv_lines
 from aid.summary import GROUP_BY, summarize
@@ -45,6 +46,7 @@ SUMMARY_PARAMETERS = [
         "rate rule); `capita`: per person, in `currency`. Only with group_by=donor.",
     ),
     *LIST_FILTERS,
+    *MOMENT,
 ]
 
 

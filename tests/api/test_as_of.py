@@ -1,0 +1,156 @@
+"""`as_of` and `release` (SPEC §6, §10): the API answers as the published ledger stood then.
+
+The main check: a ledger is built, the moment T taken, and then edited every way the history
+must undo (an amount changed, a pledge unpublished, a delivery deleted, a source added, a
+valuation added, a new rate day loaded). Every answer `as_of=T` is then compared with the same
+question asked of a fresh ledger that holds only the state at T.
+"""
+
+import json
+from urllib.parse import quote
+
+import pytest
+from django.utils import timezone
+
+from aid import services
+from aid.models import Delivery, Pledge, Valuation
+from aid.releases.making import make_release
+from ledger.models import DailyRate, ExchangeRate
+from tests.builders import donor, rate, record
+from tests.context.conftest import indicator
+from tests.context.test_crosscheck import tracker_figure
+
+QUESTIONS = (
+    "/api/v1/pledges/",
+    "/api/v1/pledges/?currency=USD",
+    "/api/v1/pledges/?currency=USD&rates=latest",
+    "/api/v1/pledges/NL-P1/?currency=USD",
+    "/api/v1/pledges/DE-P1/",
+    "/api/v1/deliveries/?currency=EUR",
+    "/api/v1/deliveries/NL-D2/",
+    "/api/v1/pledges/?format=csv",
+    "/api/v1/deliveries/?format=csv&currency=USD",
+    "/api/v1/summary/",
+    "/api/v1/summary/?group_by=month&currency=USD",
+    "/api/v1/summary/?currency=USD&rates=latest",
+    "/api/v1/summary/?format=csv&group_by=package",
+    "/api/v1/summary/?per=gdp",
+    "/api/v1/crosscheck/",
+)
+
+
+def at(moment) -> str:
+    return quote(moment.isoformat())
+
+
+def ledger_at_t():
+    """The state at T: written the same way into the first database and into the fresh one."""
+    for day, value in (("2025-08-04", "1.1600"), ("2025-09-01", "1.1500")):
+        rate("USD", day, value)
+    record(ref="NL-P1", donor="NL", package="PURL-1", date="2025-08-04", amount="500000000")
+    record(ref="DE-P1", donor="DE", package="PURL-3", date="2025-08-13", amount="500000000", currency="USD")
+    record(ref="NL-P2", donor="NL", date="2025-09-01", amount="", currency="")
+    record("delivery", ref="NL-D1", donor="NL", pledge_ref="NL-P1", date="2025-09-01", amount="200000000")
+    record("delivery", ref="NL-D2", donor="NL", pledge_ref="NL-P1", date="2025-09-02", amount="50", currency="USD")
+    record("delivery", ref="DE-D1", donor="DE", pledge_ref="DE-P1", date="2025-09-01", amount="1", currency="USD")
+    record("valuation", ref="NL-P1-USD", pledge_ref="NL-P1", date="2025-08-04", amount="578000000", currency="USD")
+
+
+def edit_after_t():
+    record(ref="NL-P1", donor="NL", package="PURL-1", date="2025-08-04", amount="600000000")  # amount changed
+    services.set_status(Pledge.objects.get(ref="DE-P1"), "draft")  # unpublished
+    services.delete_record(Delivery.objects.get(ref="NL-D1"))  # deleted
+    record(
+        "delivery",
+        ref="NL-D2",
+        donor="NL",
+        pledge_ref="NL-P1",
+        date="2025-09-02",
+        amount="50",
+        currency="USD",
+        source_url="https://example.org/another",
+    )  # fmt: skip  (a source added)
+    record("valuation", ref="NL-P1-GBP", pledge_ref="NL-P1", date="2025-08-05", amount="1", currency="GBP")
+    record(ref="PL-P1", donor="PL", date="2025-10-01", amount="9")  # a new record
+    rate("USD", "2025-10-01", "1.2000")  # a new rate day: `latest` then was 2025-09-01
+
+
+def fresh_ledger():
+    """Only what a fresh database holds before anything is written."""
+    for model in (Valuation, Delivery, Pledge):
+        model.history.model.objects.all().delete()
+        model.objects.all().delete()
+    from aid.models import ConvertedTotal, LedgerTotal
+
+    for model in (LedgerTotal, ConvertedTotal, ExchangeRate, DailyRate):
+        model.objects.all().delete()
+
+
+def answer(api, path: str, moment=None) -> tuple[int, object]:
+    if moment is not None:
+        path += ("&" if "?" in path else "?") + f"as_of={at(moment)}"
+    response = api.get(path)
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response.status_code, body
+
+
+def context_figures():
+    """GDP and tracker figures: not ledger records, so not rebuilt (they answer as they are now)."""
+    for code in ("NL", "DE", "PL"):
+        donor(code)
+    indicator("NL", "gdp", 2023, "1000000000000", "EUR")
+    indicator("DE", "gdp", 2023, "4000000000000", "USD")
+    tracker_figure("KIEL-NL", "NL", "2025-12-31", "900000000", "EUR")
+    tracker_figure("KIEL-DE", "DE", "2025-08-31", "800000000", "USD")
+
+
+def test_every_answer_as_of_t_equals_a_fresh_ledger_holding_only_t(api):
+    context_figures()
+    ledger_at_t()
+    t = timezone.now()
+    edit_after_t()
+    as_of_t = {path: answer(api, path, t) for path in QUESTIONS}
+    now = {path: answer(api, path) for path in QUESTIONS}
+    fresh_ledger()
+    ledger_at_t()
+    rebuilt = {path: answer(api, path) for path in QUESTIONS}
+    for path in QUESTIONS:
+        assert as_of_t[path][0] == 200, (path, as_of_t[path])
+        assert as_of_t[path] == rebuilt[path], path
+    assert now["/api/v1/summary/"] != rebuilt["/api/v1/summary/"]  # the edits did change the present
+    figures = json.loads(as_of_t["/api/v1/crosscheck/"][1])["figures"]
+    assert [figure["ledger_pledged"] is not None for figure in figures] == [True, True]
+
+
+def test_a_release_id_asks_as_of_that_release(api):
+    ledger_at_t()
+    release = make_release(note="first")
+    edit_after_t()
+    by_release = api.get(f"/api/v1/summary/?release={release.id}").json()
+    by_time = api.get(f"/api/v1/summary/?as_of={at(release.created_at)}").json()
+    assert by_release == by_time
+    assert {g["key"] for g in by_release["groups"]} == {"NL", "DE"}
+
+
+@pytest.mark.parametrize(
+    ("query", "param", "words"),
+    [
+        ("as_of=yesterday", "as_of", "not an ISO 8601"),
+        ("as_of=2999-01-01T00:00:00Z", "as_of", "in the future"),
+        ("as_of=2000-01-01", "as_of", "before the first record"),
+        ("release=1999-01-01.1", "release", "unknown release"),
+        ("as_of=2025-01-01&release=1999-01-01.1", "release", "not both"),
+    ],
+)
+@pytest.mark.parametrize("path", ["/api/v1/pledges/", "/api/v1/summary/", "/api/v1/crosscheck/"])
+def test_a_bad_moment_is_a_400_naming_it(api, path, query, param, words):
+    ledger_at_t()
+    response = api.get(f"{path}?{query}")
+    assert response.status_code == 400
+    assert response.json()["param"] == param
+    assert words in response.json()["detail"]
+
+
+def test_as_of_before_any_record_is_a_400_even_on_an_empty_ledger(api):
+    response = api.get("/api/v1/deliveries/?as_of=2025-01-01")
+    assert (response.status_code, response.json()["param"]) == (400, "as_of")
