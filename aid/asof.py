@@ -152,7 +152,7 @@ def _with_progress(pledges: list, moment: datetime) -> None:
         pledge.last_delivery_date = newest.get(pledge.pk)
 
 
-def newest_delivery_day(ledger_filter):
+def newest_record_day(ledger_filter):
     """The newest day of a record the filter selects (the charts' "up to"), read from the records."""
     days = [ledger_filter.on_records(records(model, ledger_filter.as_of)).aggregate(day=Max("date"))["day"]
             for model in (Pledge, Delivery)]  # fmt: skip

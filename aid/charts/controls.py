@@ -15,9 +15,10 @@ from aid import params as query_params
 from aid.summary import LedgerFilter, Rates
 
 FILTERS = ("donor", "programme", "package", "original_currency", "date_from", "date_to", "confidence")
-PARAMS = ("currency", "rates", "per", *FILTERS)
+MOMENT = ("as_of", "release")  # the ledger as it stood then (aid.asof); a permalink keeps it
+PARAMS = ("currency", "rates", "per", *FILTERS, *MOMENT)
 # Carried from page to page by the navigation (filters that name a donor or programme are not).
-TRAVELLING = ("currency", "rates", "per", "date_from", "date_to", "confidence")
+TRAVELLING = ("currency", "rates", "per", "date_from", "date_to", "confidence", *MOMENT)
 RATE_DAY_FIELD = "rates_day"
 API_SUMMARY = "/api/v1/summary/"
 
@@ -28,6 +29,7 @@ class ChartParams:
     currency: str
     rates: Rates
     per: str = ""  # "gdp" or "capita": donors' figures in context (aid.context.charts)
+    as_of: query_params.AsOf | None = None  # the moment asked about; ledger_filter.as_of is its time
 
     def only(self, *, donor: str | None = None, programme: str | None = None) -> "ChartParams":
         """The same view narrowed to one donor or programme (a page's subject overrides the query)."""
@@ -51,6 +53,7 @@ class ChartParams:
             "date_to": f.date_to.isoformat() if f.date_to else "",
             "confidence": ",".join(c or query_params.NOT_ASSESSED for c in f.confidences),
             "per": self.per,
+            **(self.as_of.query() if self.as_of else {}),
             **extra,
         }
         return {name: value for name, value in values.items() if value}
@@ -69,6 +72,7 @@ def parse(query) -> ChartParams:
         query_params.currency(query),
         query_params.rates(query),
         query_params.per(query, "donor"),
+        query_params.as_of(query),
     )
 
 

@@ -1,6 +1,6 @@
 """Amounts and dates written for the reader's language (`1,234.5 million` / `1.234,5 mln`)."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.formats import date_format, get_format, number_format
@@ -87,6 +87,11 @@ def share(value: Decimal | None) -> str:
 
 def day(value: date | None) -> str:
     return date_format(value) if value else "–"
+
+
+def moment(value: datetime) -> str:
+    """'27 November 2026, 14:05 UTC' / '27 november 2026, 14:05 UTC': when a page's ledger stood."""
+    return f"{date_format(value.astimezone(UTC).date())}, {value.astimezone(UTC):%H:%M} UTC"
 
 
 def month(key: str) -> str:

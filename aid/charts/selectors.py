@@ -10,6 +10,7 @@ from datetime import date
 from django.db.models import Count, F, Max, Prefetch
 from django.db.models.functions import ExtractYear, TruncMonth
 
+from aid import asof
 from aid.models import Delivery, Donor, LedgerTotal, Pledge, Programme, Qualifier, ReferenceFigure, Source
 from aid.summary import LedgerFilter
 from aid.waiting import longest_waiting_first, with_last_delivery
@@ -18,8 +19,9 @@ KINDS = (("pledge", Pledge), ("delivery", Delivery))
 
 
 def records(model, ledger_filter: LedgerFilter):
-    """Published pledges or deliveries matching the filter, as `LedgerFilter.on_totals` picks totals."""
-    return ledger_filter.on_records(model.objects.all())
+    """Published pledges or deliveries matching the filter, as `LedgerFilter.on_totals` picks totals
+    (as they stood, when the filter asks about a moment)."""
+    return ledger_filter.on_records(asof.records(model, ledger_filter.as_of))
 
 
 def _group_key(group_by: str):
@@ -61,6 +63,8 @@ def qualified(group_by: str, ledger_filter: LedgerFilter, *, by_donor: bool = Fa
 
 
 def latest_day(ledger_filter: LedgerFilter) -> date | None:
+    if ledger_filter.as_of is not None:  # the totals hold only the present
+        return asof.newest_record_day(ledger_filter)
     return ledger_filter.on_totals(LedgerTotal.objects.filter(records__gt=0)).aggregate(day=Max("day"))["day"]
 
 
@@ -90,6 +94,8 @@ def monthly_need(programme: Programme) -> ReferenceFigure | None:
 def ledger_records(ledger_filter: LedgerFilter, order: str = "date") -> list:
     """Pledges and deliveries with their sources, newest first; with order `waiting`, only the
     pledges not known to be fully delivered, the longest wait first (aid.waiting)."""
+    if ledger_filter.as_of is not None:
+        return _records_as_they_stood(ledger_filter, order)
     sources = Prefetch("sources", queryset=Source.objects.order_by("pk"))
     if order == "waiting":
         pledges = records(Pledge, ledger_filter).select_related("programme", "package").prefetch_related(sources)
@@ -99,6 +105,19 @@ def ledger_records(ledger_filter: LedgerFilter, order: str = "date") -> list:
         related = ["programme", "package"] + (["pledge"] if model is Delivery else [])
         chosen = records(model, ledger_filter).select_related(*related).prefetch_related(sources)
         found += with_last_delivery(chosen) if model is Pledge else chosen
+    return sorted(found, key=lambda record: (record.date, record.ref), reverse=True)
+
+
+def _records_as_they_stood(ledger_filter: LedgerFilter, order: str) -> list:
+    """The same lists from the records as they stood (their delivered figures computed, not stored)."""
+    kinds = [Pledge] if order == "waiting" else [model for _kind, model in KINDS]
+    found = []
+    for model in kinds:
+        rows = records(model, ledger_filter).select_related(*asof.RELATED)
+        found += asof.as_they_stood(rows, ledger_filter.as_of)
+    if order == "waiting":  # FULLY_DELIVERED of aid.waiting, read on the computed figures
+        waiting = [p for p in found if p.delivered_share is None or p.delivered_share < 1]
+        return sorted(waiting, key=lambda p: (p.last_delivery_date or p.date, p.ref))
     return sorted(found, key=lambda record: (record.date, record.ref), reverse=True)
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from aid.charts import formatting as fmt
 from aid.charts.controls import ChartParams
 from aid.context.crosscheck import COMPLETE_FROM, Comparison, cross_check, ledger_definitions, newest_by_donor
+from aid.summary import LedgerFilter
 
 # Above this share the ledger holds more than the tracker counts (pledges include aid not yet allocated).
 BEYOND = Decimal("1.1")
@@ -80,15 +81,20 @@ def row(comparison: Comparison) -> Row:
     )
 
 
+def _moment(params: ChartParams) -> LedgerFilter:
+    """The ledger as the page asks about it (now, or as of a moment); the rest is the tracker's."""
+    return LedgerFilter(as_of=params.ledger_filter.as_of)
+
+
 def donor_crosscheck(params: ChartParams, code: str) -> dict:
     """The donor page's table (every figure, newest first) and the sentence for the newest one."""
-    check = cross_check(donors=(code,), rates=params.rates)
+    check = cross_check(donors=(code,), rates=params.rates, ledger_filter=_moment(params))
     rows = [row(comparison) for comparison in check.comparisons]
     return {"rows": rows, "sentence": rows[0].sentence if rows else "", "definitions": ledger_definitions()}
 
 
 def completeness(params: ChartParams) -> list[Row]:
     """Per donor, the ledger against its newest tracker figure, least complete first."""
-    newest = newest_by_donor(cross_check(rates=params.rates))
+    newest = newest_by_donor(cross_check(rates=params.rates, ledger_filter=_moment(params)))
     rows = [row(comparison) for comparison in newest.values()]
     return sorted(rows, key=lambda r: (r.comparison.pledged_ratio or Decimal(0), r.comparison.figure.donor.code))

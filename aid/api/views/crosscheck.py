@@ -40,8 +40,7 @@ class CrossCheckView(PublicReadView, APIView):
     def get(self, request):
         query = request.query_params
         disclosure = rates_used_context(request)
-        chosen = params.as_of(query)
-        moment = LedgerFilter(as_of=chosen.at) if chosen else None
+        moment = LedgerFilter(as_of=params.ledger_filter(query).as_of)
         check = cross_check(donors=params.donors(query), rates=params.rates(query), ledger_filter=moment)
         data = CrossCheckSerializer(check, context=disclosure).data
         if self.wants_csv():

@@ -90,6 +90,7 @@ def controls_context(
 ):
     currencies = list(dict.fromkeys([*BASE_CURRENCIES, *(c for c in [own_currency] if c), params.currency]))
     kept = {name: request.GET[name] for name in ("donor", "package", "original_currency") if request.GET.get(name)}
+    kept.update(params.as_of.query() if params.as_of else {})  # Apply keeps the moment asked about
     return {
         "currencies": currencies,
         "currency": params.currency,
@@ -119,6 +120,19 @@ def headline(total, params: controls.ChartParams, latest_day=None) -> dict:
     }
 
 
+def as_of_notice(request, moment) -> dict | None:
+    """What the page says when it shows the ledger as it stood (and a link to the ledger now)."""
+    if moment is None:
+        return None
+    now = [(name, value) for name, value in controls.canonical(request.GET) if name not in controls.MOMENT]
+    return {
+        "moment": moment.at,
+        "text": fmt.moment(moment.at),
+        "release": moment.release,
+        "now_url": f"{request.path}?{urlencode(now)}" if now else request.path,
+    }
+
+
 def render_page(request, template: str, params, charts: list[Chart], *, controls_options=None, **context):
     return render(
         request,
@@ -127,6 +141,7 @@ def render_page(request, template: str, params, charts: list[Chart], *, controls
             **navigation(request),
             "controls": controls_context(request, params, **(controls_options or {})),
             "charts": [shown(request, chart) for chart in charts],
+            "as_of": as_of_notice(request, params.as_of),
             **context,
         },
     )

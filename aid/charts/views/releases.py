@@ -1,9 +1,11 @@
 """`/releases/` and `/releases/{id}/`: the releases, each with a citation line ready to copy."""
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from aid.charts.views.base import bad_request, navigation
@@ -19,12 +21,13 @@ class ShownRelease:
     citation: str
     package_url: str
     page_url: str
+    overview_url: str  # the charts as of this release
 
 
 def _shown(request, release: Release) -> ShownRelease:
     return ShownRelease(
         release, citation.citation(request, release), citation.package_url(request, release),
-        citation.page_url(request, release),
+        citation.page_url(request, release), f"{reverse('charts:overview')}?{urlencode({'release': release.id})}",
     )  # fmt: skip
 
 
