@@ -13,7 +13,7 @@ import pytest
 from django.utils import timezone
 
 from aid import services
-from aid.models import Delivery, Pledge, Valuation
+from aid.models import Delivery, Pledge, Programme, Valuation
 from aid.releases.making import make_release
 from ledger.models import DailyRate, ExchangeRate
 from tests.builders import donor, rate, record
@@ -36,6 +36,8 @@ QUESTIONS = (
     "/api/v1/summary/?format=csv&group_by=package",
     "/api/v1/summary/?per=gdp",
     "/api/v1/crosscheck/",
+    "/api/v1/programmes/",
+    "/api/v1/donors/?format=csv",
 )
 
 
@@ -56,22 +58,20 @@ def ledger_at_t():
     record("valuation", ref="NL-P1-USD", pledge_ref="NL-P1", date="2025-08-04", amount="578000000", currency="USD")
 
 
-def edit_after_t():
-    record(ref="NL-P1", donor="NL", package="PURL-1", date="2025-08-04", amount="600000000")  # amount changed
-    services.set_status(Pledge.objects.get(ref="DE-P1"), "draft")  # unpublished
-    services.delete_record(Delivery.objects.get(ref="NL-D1"))  # deleted
-    record(
-        "delivery",
-        ref="NL-D2",
-        donor="NL",
-        pledge_ref="NL-P1",
-        date="2025-09-02",
-        amount="50",
-        currency="USD",
-        source_url="https://example.org/another",
-    )  # fmt: skip  (a source added)
+def edited_records():
+    """Edits both checks make: an amount changed, a delivery deleted, a source and a valuation added."""
+    record(ref="NL-P1", donor="NL", package="PURL-1", date="2025-08-04", amount="600000000")
+    services.delete_record(Delivery.objects.get(ref="NL-D1"))
+    another = "https://example.org/another"
+    record("delivery", ref="NL-D2", donor="NL", pledge_ref="NL-P1", date="2025-09-02", amount="50", currency="USD",
+           source_url=another)  # fmt: skip
     record("valuation", ref="NL-P1-GBP", pledge_ref="NL-P1", date="2025-08-05", amount="1", currency="GBP")
-    record(ref="PL-P1", donor="PL", date="2025-10-01", amount="9")  # a new record
+
+
+def edit_after_t():
+    edited_records()
+    services.set_status(Pledge.objects.get(ref="DE-P1"), "draft")  # unpublished
+    record(ref="PL-P1", donor="PL", programme="BILATERAL", date="2025-10-01", amount="9")  # a new record
     rate("USD", "2025-10-01", "1.2000")  # a new rate day: `latest` then was 2025-09-01
 
 
@@ -84,6 +84,7 @@ def fresh_ledger():
 
     for model in (LedgerTotal, ConvertedTotal, ExchangeRate, DailyRate):
         model.objects.all().delete()
+    Programme.objects.filter(code="BILATERAL").delete()  # first written after T
 
 
 def answer(api, path: str, moment=None) -> tuple[int, object]:
@@ -154,3 +155,52 @@ def test_a_bad_moment_is_a_400_naming_it(api, path, query, param, words):
 def test_as_of_before_any_record_is_a_400_even_on_an_empty_ledger(api):
     response = api.get("/api/v1/deliveries/?as_of=2025-01-01")
     assert (response.status_code, response.json()["param"]) == (400, "as_of")
+
+
+AS_OF_PATHS = ("pledges/", "pledges/{ref}/", "deliveries/", "deliveries/{ref}/", "summary/", "crosscheck/",
+               "programmes/", "donors/")  # fmt: skip
+
+
+def test_the_schema_documents_as_of_and_release_on_every_operation_they_apply_to(api):
+    schema = api.get("/api/v1/schema/?format=json").json()
+    for path in AS_OF_PATHS:
+        parameters = {p["name"]: p for p in schema["paths"][f"/api/v1/{path}"]["get"]["parameters"]}
+        assert {"as_of", "release"} <= parameters.keys(), path
+        assert "UTC" in parameters["as_of"]["description"]
+
+
+def net_changes(entries: list[dict]) -> dict:
+    """The feed's entries folded per ref into what a changelog states: created, changed or removed."""
+    first, last = {}, {}
+    for entry in entries:
+        first.setdefault(entry["ref"], entry["action"])
+        last[entry["ref"]] = entry["action"]
+    gone = ("deleted", "unpublished")
+    before = {ref for ref, action in first.items() if action not in ("created", "published")}
+    after = {ref for ref, action in last.items() if action not in gone}
+    return {
+        "created": sorted(after - before),
+        "changed": sorted(before & after),
+        "removed": sorted(before - after),
+    }
+
+
+def test_the_changes_between_two_releases_are_exactly_their_changelog(api):
+    ledger_at_t()
+    record(ref="NL-P9", donor="NL", date="2025-09-09", amount="9", status="draft")
+    record(ref="NL-P8", donor="NL", date="2025-09-08", amount="8")
+    first = make_release()
+    edited_records()  # NL-P1 and NL-D2 changed, NL-D1 removed, NL-P1-GBP created
+    record(ref="PL-P1", donor="PL", date="2025-10-01", amount="9")  # created
+    services.set_status(Pledge.objects.get(ref="NL-P9"), "published")  # created (published)
+    services.set_status(Pledge.objects.get(ref="NL-P8"), "draft")  # removed (unpublished)
+    second = make_release()
+    response = api.get("/api/v1/changes/", {"since": first.created_at.isoformat(), "page_size": 100})
+    entries = [e for e in response.json()["results"] if e["at"] <= second.created_at.isoformat().replace("+00:00", "Z")]
+    log = second.changelog
+    assert net_changes(entries) == {
+        "created": log["created"],
+        "changed": sorted(log["changed"]),
+        "removed": log["removed"],
+    }
+    assert log["created"] == ["NL-P1-GBP", "NL-P9", "PL-P1"] and log["removed"] == ["NL-D1", "NL-P8"]

@@ -1,5 +1,7 @@
 """What every API view shares: JSON or CSV, throttling, conditional GET, JSON errors."""
 
+from functools import cached_property
+
 from django.utils.http import http_date
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -66,6 +68,12 @@ class PublicReadView:
 
     def get_exception_handler(self):
         return handle
+
+    @cached_property
+    def moment(self):
+        """The moment asked about (`as_of`/`release`), or None for the ledger now."""
+        chosen = params.as_of(self.request.query_params)
+        return chosen.at if chosen else None
 
     def wants_csv(self) -> bool:
         return self.request.accepted_renderer.format == "csv"

@@ -5,8 +5,6 @@ With `as_of` or `release` the same questions are asked of the records as they st
 like live ones before it is serialized.
 """
 
-from functools import cached_property
-
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -57,12 +55,6 @@ class RecordViewSet(PublicReadView, viewsets.ReadOnlyModelViewSet):
     lookup_field = "ref"
     lookup_value_regex = "[^/]+"
     filter_backends = [DjangoFilterBackend]
-
-    @cached_property
-    def moment(self):
-        """The moment asked about (`as_of`/`release`), or None for the ledger now."""
-        chosen = params.as_of(self.request.query_params)
-        return chosen.at if chosen else None
 
     def get_queryset(self):
         return asof.published(self.model, self.moment).order_by("-date", "ref")
