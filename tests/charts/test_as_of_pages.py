@@ -60,3 +60,12 @@ def test_the_releases_page_links_each_release_to_the_charts_as_of_it(client, edi
     release = make_release()
     html = client.get("/releases/").content.decode()
     assert f'href="/?release={release.id}"' in html
+
+
+@pytest.mark.parametrize("order", ["", "&order=waiting"])
+def test_the_donor_page_lists_the_records_as_they_stood(client, edited, order):
+    html = client.get(f"/donor/NL/?as_of={quote(edited.isoformat())}{order}").content.decode()
+    records = html.split('class="records')[1]
+    assert "NL-P1" in records and "500,000,000" in records.replace("\u202f", ",").replace(".", ",")
+    assert "900,000,000" not in records.replace(".", ",")
+    assert ("NL-D1" in records) is (not order)  # the waiting list holds pledges only

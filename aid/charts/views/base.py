@@ -124,7 +124,7 @@ def as_of_notice(request, moment) -> dict | None:
     """What the page says when it shows the ledger as it stood (and a link to the ledger now)."""
     if moment is None:
         return None
-    now = [(name, value) for name, value in controls.canonical(request.GET) if name not in controls.MOMENT]
+    now = [(name, value) for name, values in request.GET.lists() for value in values if name not in controls.MOMENT]
     return {
         "moment": moment.at,
         "text": fmt.moment(moment.at),
