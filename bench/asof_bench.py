@@ -10,7 +10,6 @@ it) and the same summary `as_of` T (the exact path over the history rows, the on
 answer the past); then the data package build (a child process, peak RSS) and one `make_release`.
 """
 
-import argparse
 import os
 import resource
 import statistics
@@ -111,10 +110,7 @@ def bench_package_and_release() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--records", type=int, default=1_000_000, help="pledges, and as many deliveries")
-    parser.add_argument("--keep", action="store_true", help="reuse the bench database if it exists")
-    args = parser.parse_args()
+    args = summary_bench.ledger_options()
     reuse = summary_bench.prepare_database(args.keep, DB)
     with tempfile.TemporaryDirectory() as releases:
         os.environ["RELEASES_ROOT"] = releases  # make_release writes here, never into media/

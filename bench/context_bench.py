@@ -9,7 +9,6 @@ the plain summary by donor, the same with per=gdp and per=capita, and the cross-
 donor and for one. The ratio to the plain summary is what SPEC §9's targets are read against.
 """
 
-import argparse
 import os
 import statistics
 import sys
@@ -84,10 +83,7 @@ def bench() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--records", type=int, default=1_000_000, help="pledges, and as many deliveries")
-    parser.add_argument("--keep", action="store_true", help="reuse the bench database if it exists")
-    args = parser.parse_args()
+    args = summary_bench.ledger_options()
     reuse = summary_bench.prepare_database(args.keep, DB)
 
     import django

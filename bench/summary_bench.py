@@ -47,6 +47,14 @@ def prepare_database(keep: bool, name: str = DB) -> bool:
     return False
 
 
+def ledger_options() -> argparse.Namespace:
+    """--records and --keep, as every bench that builds this ledger takes them."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=1_000_000, help="pledges, and as many deliveries")
+    parser.add_argument("--keep", action="store_true", help="reuse the bench database if it exists")
+    return parser.parse_args()
+
+
 def timed(label: str, action):
     start = time.perf_counter()
     result = action()
