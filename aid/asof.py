@@ -93,7 +93,10 @@ def as_they_stood(rows, moment: datetime) -> list:
     else:
         owners = _pledges({record.pledge_id for record in found} - {None}, moment)
         for record in found:
-            model._meta.get_field("pledge").set_cached_value(record, owners.get(record.pledge_id))
+            owner = owners.get(record.pledge_id)
+            if owner is None:  # no pledge stood then (history older than the records): none is named
+                record.pledge_id = None
+            model._meta.get_field("pledge").set_cached_value(record, owner)
     return found
 
 

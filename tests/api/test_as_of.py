@@ -204,3 +204,27 @@ def test_the_changes_between_two_releases_are_exactly_their_changelog(api):
         "removed": log["removed"],
     }
     assert log["created"] == ["NL-P1-GBP", "NL-P9", "PL-P1"] and log["removed"] == ["NL-D1", "NL-P8"]
+
+
+def test_records_written_by_a_bulk_import_stand_with_their_sources(api):
+    """The import's set-wise path writes history rows of its own (aid.bulk): as_of reads them too."""
+    from aid.importing import import_ledger
+    from tests.builders import row
+    from tests.test_import import csv_of
+
+    for code in ("NL", "DE"):
+        donor(code)
+    pledge = row(ref="NL-B1", donor="NL", date="2025-08-04", amount="10")
+    further = {
+        **{name: "" for name in pledge},
+        "record": "source",
+        "ref": "NL-B1",
+        "source_url": "https://example.org/b",
+    }
+    delivery = row("delivery", ref="NL-B2", donor="NL", pledge_ref="NL-B1", date="2025-09-01", amount="4")
+    assert import_ledger(csv_of(pledge, further, delivery)).written
+    t = timezone.now()
+    record(ref="NL-B1", donor="NL", date="2025-08-04", amount="99")
+    then = api.get(f"/api/v1/pledges/NL-B1/?as_of={at(t)}").json()
+    assert (then["amount"], then["delivered"]) == ("10.00", "4.00")
+    assert sorted(s["url"] for s in then["sources"]) == ["https://example.org/b", "https://example.org/source"]

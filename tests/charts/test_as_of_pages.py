@@ -69,3 +69,8 @@ def test_the_donor_page_lists_the_records_as_they_stood(client, edited, order):
     assert "NL-P1" in records and "500,000,000" in records.replace("\u202f", ",").replace(".", ",")
     assert "900,000,000" not in records.replace(".", ",")
     assert ("NL-D1" in records) is (not order)  # the waiting list holds pledges only
+
+
+def test_an_embedded_chart_as_of_t_says_so_too(client, edited):
+    html = client.get(f"/embed/donors/?as_of={quote(edited.isoformat())}").content.decode()
+    assert "the ledger as it stood then" in html

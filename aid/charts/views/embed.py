@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from aid.charts import data, figure
-from aid.charts.views.base import navigation, public, shown
+from aid.charts.views.base import as_of_notice, navigation, public, shown
 
 
 def build(chart: str, params, subject):
@@ -20,7 +20,8 @@ def build(chart: str, params, subject):
 def embed(request, params, chart: str, subject: str | None = None):
     """A chart alone, for newsrooms' iframes (the only pages that may be framed)."""
     built = build(chart, params, subject)
-    return render(request, "charts/embed.html", {**navigation(request), "shown": shown(request, built)})
+    context = {**navigation(request), "shown": shown(request, built), "as_of": as_of_notice(request, params.as_of)}
+    return render(request, "charts/embed.html", context)
 
 
 @public
