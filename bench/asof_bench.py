@@ -74,6 +74,8 @@ def median_s(action) -> float:
 def bench_as_of() -> None:
     from django.utils import timezone
 
+    from aid import asof
+    from aid.models import Pledge
     from aid.summary import LedgerFilter, Rates, summarize
 
     t = timezone.now() - timedelta(hours=1)
@@ -89,6 +91,17 @@ def bench_as_of() -> None:
         lambda: summarize(group_by="month", currency="USD", rates=Rates(held_at=t), ledger_filter=LedgerFilter(as_of=t))
     )
     print(f"summary by month in USD, now: {usd_now * 1000:.0f} ms; as_of T: {usd_past * 1000:.0f} ms")
+
+    def first_page(moment):
+        """What pledges/ does: the count, then a page of 50 as it stood (or as it is)."""
+        chosen = asof.published(Pledge, moment).order_by("-date", "ref")
+        page = list(chosen.select_related(*asof.RELATED)[:50])
+        return chosen.count(), asof.as_they_stood(page, moment) if moment else page
+
+    page_now, page_past = median_s(lambda: first_page(None)), median_s(lambda: first_page(t))
+    print(
+        f"pledges list, count and first page of 50, now: {page_now * 1000:.0f} ms; as_of T: {page_past * 1000:.0f} ms"
+    )
 
 
 def bench_package_and_release() -> None:
