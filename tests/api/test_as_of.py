@@ -131,6 +131,9 @@ def test_a_release_id_asks_as_of_that_release(api):
     by_time = api.get(f"/api/v1/summary/?as_of={at(release.created_at)}").json()
     assert by_release == by_time
     assert {g["key"] for g in by_release["groups"]} == {"NL", "DE"}
+    for name in ("pledges", "deliveries"):  # the same records as the release's own data package
+        listed = api.get(f"/api/v1/{name}/?release={release.id}").json()["count"]
+        assert listed == release.counts[name] == {"pledges": 3, "deliveries": 3}[name]
 
 
 @pytest.mark.parametrize(
