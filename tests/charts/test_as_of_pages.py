@@ -44,6 +44,9 @@ def test_a_release_permalink_names_the_release_and_links_keep_it(client, edited)
     assert f"As of release {release.id}" in html
     assert f"release={release.id}" in html.split('class="brand" href="')[1].split('"')[0]  # navigation keeps it
     assert re.search(rf'href="/api/v1/summary/\?[^"]*release={re.escape(release.id)}', html)
+    assert f'<input type="hidden" name="release" value="{release.id}">' in html  # Apply keeps it
+    programme = client.get(f"/programme/PURL/?release={release.id}")
+    assert programme.status_code == 200 and f"As of release {release.id}" in programme.content.decode()
 
 
 @pytest.mark.parametrize(
