@@ -1,5 +1,6 @@
 """Which path answers a summary, and the check that the fast paths answer as the exact one."""
 
+from aid import asof
 from aid.summary import exact, exact_records, fast_daily, fast_monthly, rollup
 from aid.summary.answer import GROUP_BY, Summary, assemble
 from aid.summary.filter import LedgerFilter
@@ -22,6 +23,7 @@ def summarize(
 
     `use_rollup=False` forces the exact Python path (to verify the fast one against it).
     """
+    ledger_filter = asof.present_when_unchanged(ledger_filter)  # else a moment reads the history
     parts = None
     if ledger_filter.reads_records:
         parts = exact_records.parts(group_by, currency, rates, ledger_filter)

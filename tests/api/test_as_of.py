@@ -12,9 +12,10 @@ from urllib.parse import quote, urlencode
 import pytest
 from django.utils import timezone
 
-from aid import services
+from aid import asof, services
 from aid.models import Delivery, Pledge, Programme, Valuation
 from aid.releases.making import make_release
+from aid.summary import exact_records
 from ledger.models import DailyRate, ExchangeRate
 from tests.builders import donor, rate, record
 from tests.context.conftest import indicator
@@ -235,3 +236,26 @@ def test_records_written_by_a_bulk_import_stand_with_their_sources(api):
     then = api.get(f"/api/v1/pledges/NL-B1/?as_of={at(t)}").json()
     assert (then["amount"], then["delivered"]) == ("10.00", "4.00")
     assert sorted(s["url"] for s in then["sources"]) == ["https://example.org/b", "https://example.org/source"]
+
+
+def test_a_moment_after_the_last_write_reads_the_totals(api, monkeypatch):
+    ledger_at_t()
+    t = timezone.now()
+    now = api.get("/api/v1/summary/?group_by=month").json()
+
+    def no_history_read(*args):
+        raise AssertionError("the records' history was read although nothing changed since the moment")
+
+    monkeypatch.setattr(exact_records, "parts", no_history_read)
+    then = api.get(f"/api/v1/summary/?group_by=month&as_of={at(t)}").json()
+    assert then.pop("rates_used_full") != now.pop("rates_used_full") and then == now
+    rate("USD", "2025-10-01", "1.2000")
+    assert not asof.unchanged_since(t)  # a rate held since: the moment is read from the history
+
+
+def test_any_record_written_since_the_moment_means_the_history_is_read():
+    ledger_at_t()
+    t = timezone.now()
+    assert asof.unchanged_since(t)
+    services.delete_record(Delivery.objects.get(ref="NL-D1"))
+    assert not asof.unchanged_since(t)
