@@ -259,3 +259,33 @@ def test_any_record_written_since_the_moment_means_the_history_is_read():
     assert asof.unchanged_since(t)
     services.delete_record(Delivery.objects.get(ref="NL-D1"))
     assert not asof.unchanged_since(t)
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/pledges/?currency=USD", "/api/v1/deliveries/?format=csv", "/api/v1/summary/"]
+)
+def test_an_as_of_answer_takes_as_many_queries_for_more_records(api, path):
+    """No query per record: a page of history rows becomes records in a fixed number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_as_of_now() -> int:
+        moment = timezone.now()
+        with CaptureQueriesContext(connection) as captured:
+            assert answer(api, path, moment)[0] == 200
+        return len(captured)
+
+    ledger_at_t()
+    few = queries_as_of_now()
+    for n in range(3):
+        record(
+            ref=f"NL-M{n}",
+            donor="NL",
+            date="2025-08-05",
+            amount="5",
+            currency="USD",
+            source_url=f"https://example.org/m{n}",
+        )
+        record("delivery", ref=f"NL-MD{n}", donor="NL", pledge_ref=f"NL-M{n}", date="2025-09-03", amount="1")
+        record("valuation", ref=f"NL-MV{n}", pledge_ref=f"NL-M{n}", date="2025-08-05", amount="6", currency="GBP")
+    assert queries_as_of_now() == few
