@@ -16,6 +16,7 @@ from aid.formulas import restore
 from aid.lookups import BatchLookup
 from aid.models import Status
 from aid.rules import COLUMNS, REQUIRED_COLUMNS, SOURCE_ROW, CleanRecord, Problem, check_record, check_source_row
+from aid.serving import version
 from aid.summary import rollup
 from ledger.currencies import UnknownCurrency
 from ledger.money import from_minor
@@ -248,6 +249,7 @@ def import_ledger(
             )
             # New pledges and deliveries set-wise first, so updates and valuations find them.
             _write_new(new, status, user)
+            version.bump()  # the set-wise writes save no model: no signal moves the version for them
             for row in others:
                 _write(row, status, user)
             if dry_run:

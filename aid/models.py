@@ -352,3 +352,16 @@ class ConvertedTotal(models.Model):
 # Context figures (GDP, population, other trackers' totals) live in their own module.
 from aid.context.models import Indicator, TrackerFigure  # noqa: E402, F401
 from aid.releases.models import Release  # noqa: E402, F401
+
+
+class LedgerVersion(models.Model):
+    """One row whose number every write to what the public sees moves (aid.serving.version).
+
+    Cached pages and API answers are keyed on it, so an edit is visible at the next request.
+    """
+
+    number = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(null=True)
+
+    def __str__(self):
+        return f"ledger version {self.number}"

@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Once the user is known (editors bypass it): public GETs from the shared cache, 304s, Cache-Control.
+    "aid.serving.cache.SharedCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -226,6 +228,14 @@ CACHES = {
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+
+# Public pages and API reads (aid.serving.cache): how long a browser, CDN or proxy may keep an
+# answer without asking (max-age), and then serve it while it asks again in the background
+# (stale-while-revalidate). Our own cache needs neither: it is keyed on the ledger version.
+CACHE_MAX_AGE = env_int("CACHE_MAX_AGE", default=60)
+CACHE_STALE_WHILE_REVALIDATE = env_int("CACHE_STALE_WHILE_REVALIDATE", default=300)
+# How long an answer stays in the shared cache (entries of older ledger versions are never read again).
+RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", default=3600, minimum=1)
 
 # Target currencies whose transaction-rate totals PostgreSQL keeps pre-converted (SPEC §9);
 # others are exact too, computed from the daily totals, just slower on a very large ledger.

@@ -9,12 +9,12 @@ from rest_framework.permissions import IsAuthenticatedOrReadOnly
 from rest_framework.renderers import JSONRenderer
 
 from aid import params
-from aid.api import conditional
 from aid.api.csv import CSVRenderer
 from aid.api.errors import ErrorSerializer, NotModified, handle
 from aid.api.negotiation import FormatNegotiation
 from aid.api.pagination import LedgerPagination
 from aid.api.throttling import AnonThrottle
+from aid.serving import conditional
 
 FORMAT = OpenApiParameter(
     "format", str, enum=["json", "csv"], description="`csv` for the same data as CSV (every record, not one page)."
@@ -86,8 +86,7 @@ class PublicReadView:
         params.rates(request.query_params)  # also where no `currency` makes it matter
         self.etag = self.last_modified = None
         if request.method in ("GET", "HEAD"):
-            fingerprint, self.last_modified = conditional.ledger_state()
-            self.etag = conditional.etag_for(request, fingerprint)
+            self.etag, self.last_modified = conditional.validators(request)
             decided = conditional.precondition_response(request, self.etag, self.last_modified)
             if decided is not None:
                 raise NotModified(self._with_validators(decided))

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from aid import summary
+from aid.serving import version
 from aid.summary import totals
 
 
@@ -23,4 +25,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{len(problems)} total(s) differ from the base tables")
             self.stdout.write("totals match the base tables")
             return
-        self.stdout.write(f"{totals.rebuild()} total rows rebuilt")
+        with transaction.atomic():
+            rebuilt = totals.rebuild()
+            version.bump()  # totals that were wrong are right now: cached answers are stale
+        self.stdout.write(f"{rebuilt} total rows rebuilt")

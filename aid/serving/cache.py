@@ -1,0 +1,103 @@
+"""The shared response cache: public pages and API reads answered once per ledger version.
+
+A reader's GET is answered, in order: 304 when the client already holds this version of the
+answer; the cached answer from the shared cache (Redis with CACHE_URL, so all workers share it);
+else the view, whose 200 is stored. The key is the answer's ETag (aid.serving.conditional): a
+write moves the ledger version, so the next request has a new key and sees the edit at once;
+old entries are never read again and expire. Editors (logged in) bypass it: they see their own
+edits and drafts, and their answers are marked private so no proxy keeps them.
+
+A cached answer is not counted by the API's anonymous throttle: it costs a cache read.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.http import http_date
+
+from aid.serving import conditional
+
+logger = logging.getLogger(__name__)
+PREFIX = "response:"
+NOT_CACHED_PATHS = ("/admin/", "/static/")
+# Larger answers (a whole-ledger summary with every rate) are recomputed rather than stored.
+LARGEST_CACHED_BYTES = 4 * 1024 * 1024
+
+
+def is_public_read(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.path.startswith(NOT_CACHED_PATHS)
+        and not request.user.is_authenticated
+    )
+
+
+def _storable(request, response) -> bool:
+    """Only a complete 200 that sets no cookie: errors, redirects and streams are not stored."""
+    return (
+        request.method == "GET"
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and len(response.content) <= LARGEST_CACHED_BYTES
+    )
+
+
+def _with_validators(response, etag: str, last_modified):
+    response["ETag"] = etag
+    if last_modified:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.CACHE_MAX_AGE,
+        stale_while_revalidate=settings.CACHE_STALE_WHILE_REVALIDATE,
+    )
+    patch_vary_headers(response, ("Cookie",))  # a logged-in editor gets another answer
+    return response
+
+
+def _cached(key: str):
+    try:
+        return cache.get(key)
+    except Exception:  # a lost cache slows the site down; it must not break it
+        logger.warning("response cache unavailable", exc_info=True)
+        return None
+
+
+def _store(key: str, response) -> None:
+    try:
+        cache.set(key, response, settings.RESPONSE_CACHE_SECONDS)
+    except Exception:
+        logger.warning("response cache unavailable", exc_info=True)
+
+
+class SharedCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_public_read(request):
+            response = self.get_response(request)
+            if request.user.is_authenticated:
+                patch_cache_control(response, private=True)
+            return response
+        etag, last_modified = conditional.validators(request)
+        decided = conditional.precondition_response(request, etag, last_modified)
+        if decided is not None:
+            return _with_validators(decided, etag, last_modified)
+        key = PREFIX + etag
+        response = _cached(key)
+        if response is not None:
+            return response
+        response = self.get_response(request)
+        if _storable(request, response):  # template responses are rendered by now
+            _store(key, _with_validators(response, etag, last_modified))
+        elif response.status_code == 200:
+            _with_validators(response, etag, last_modified)
+        elif response.status_code >= 400:
+            patch_cache_control(response, no_store=True)  # a 429 or a 503 must not be kept by a proxy
+        return response

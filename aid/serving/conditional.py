@@ -1,0 +1,42 @@
+"""Conditional GET for pages and the API: `ETag` and `Last-Modified` from the ledger version.
+
+Everything a public answer depends on is in the validators: the ledger version (every write
+moves it, rates included: aid.serving.version), the absolute URL (scheme, host, path with its
+language prefix, query), the representation asked of the API (`format`, `Accept`), the
+language, and today's date (pages say "pledged 15 months ago" and whether `latest` rates are
+stale). The same string keys the shared response cache (aid.serving.cache).
+"""
+
+import hashlib
+from datetime import date
+
+from django.utils.cache import get_conditional_response
+from django.utils.translation import get_language
+
+from aid.serving import version
+
+API_PREFIX = "/api/"
+
+
+def representation(request) -> str:
+    """What the API negotiates from (pages are HTML whatever is asked)."""
+    if not request.path.startswith(API_PREFIX):
+        return "html"
+    return f"{request.GET.get('format', '')};{request.headers.get('Accept', '')}"
+
+
+def validators(request) -> tuple[str, object]:
+    """(ETag, newest change time) of the answer to `request`; one query, remembered on the request."""
+    if not hasattr(request, "_validators"):
+        number, changed_at = version.current()
+        stamp = changed_at.isoformat() if changed_at else ""  # a restored database reusing a number differs here
+        parts = (str(number), stamp, request.build_absolute_uri(), representation(request))
+        key = "|".join((*parts, get_language() or "", date.today().isoformat()))
+        request._validators = ('"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"', changed_at)
+    return request._validators
+
+
+def precondition_response(request, etag: str, last_modified):
+    """The 304 (or 412) response when the request's preconditions decide it, else None."""
+    timestamp = int(last_modified.timestamp()) if last_modified else None
+    return get_conditional_response(request, etag=etag, last_modified=timestamp)

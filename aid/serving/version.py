@@ -1,0 +1,72 @@
+"""The ledger version: one counter that every write to what the public sees moves.
+
+It is moved inside the writing transaction, so it becomes visible together with the write:
+a reader who sees the new number also sees the new data, and a cached answer keyed on the old
+number is never served again. Model writes (the services, the admin, seeds, releases) move it
+through the signals connected by `watch`; the set-wise writes that bypass model saves (the
+bulk import, ECB rate loads, `rebuild_totals`) call `bump` themselves.
+"""
+
+from django.apps import apps
+from django.db import connection
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+ROW = 1
+# Derived from the watched tables in the same transaction as their write, or the version itself.
+NOT_WATCHED = {"LedgerTotal", "ConvertedTotal", "DailyRate", "LedgerVersion"}
+WATCHED_APPS = ("aid", "ledger")
+
+
+def bump() -> None:
+    """Move the version inside the current transaction (an upsert: a flushed test database has no row)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO aid_ledgerversion (id, number, changed_at) VALUES (%s, 1, %s) "
+            "ON CONFLICT (id) DO UPDATE SET number = aid_ledgerversion.number + 1, changed_at = excluded.changed_at",
+            [ROW, timezone.now()],
+        )
+
+
+def current() -> tuple[int, object]:
+    """(number, time of the last change); (0, None) before the first write."""
+    from aid.models import LedgerVersion
+
+    row = LedgerVersion.objects.filter(pk=ROW).values_list("number", "changed_at").first()
+    return row or (0, None)
+
+
+def _bumped(sender, **kwargs) -> None:
+    bump()
+
+
+def _bumped_m2m(sender, action, **kwargs) -> None:
+    if action.startswith("post_"):
+        bump()
+
+
+def _rates_changed(first_day, currencies) -> None:
+    bump()
+
+
+def watched_models() -> list:
+    return [
+        model
+        for label in WATCHED_APPS
+        for model in apps.get_app_config(label).get_models()
+        if model.__name__ not in NOT_WATCHED
+    ]
+
+
+def watch() -> None:
+    """Connect the signals (each model named: a receiver for all senders would end fast deletes)."""
+    from ledger import services
+
+    for model in watched_models():
+        post_save.connect(_bumped, sender=model, dispatch_uid=f"version-save-{model._meta.label}")
+        post_delete.connect(_bumped, sender=model, dispatch_uid=f"version-delete-{model._meta.label}")
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            m2m_changed.connect(_bumped_m2m, sender=through, dispatch_uid=f"version-m2m-{through._meta.label}")
+    if _rates_changed not in services.rate_listeners:
+        services.rate_listeners.append(_rates_changed)
