@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connections, router
 from django.db.models import Q
 
 from ledger.currencies import BASE_CURRENCY, get_currency
@@ -141,7 +141,7 @@ def _newest_days(
     lookup = f"(SELECT day FROM {table} WHERE currency = %s AND day < %s{held_then} ORDER BY day DESC LIMIT 1)"
     end = before or date.max
     values = [v for c in currencies for v in (c, end, *held_params)]
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(ExchangeRate)].cursor() as cursor:  # a replica, for a reader
         cursor.execute("SELECT " + ", ".join([lookup] * len(currencies)), values)
         days = cursor.fetchone()
     return {
@@ -178,7 +178,7 @@ def ecb_rates_up_to(held_at: datetime | None = None) -> date | None:
     held_then, held_params = _held_clause(held_at)
     newest = f"(SELECT id FROM {table} WHERE currency = %s{held_then} ORDER BY day DESC LIMIT 1)"
     query = f"SELECT MAX(day) FROM {table} WHERE source = %s AND id IN ({', '.join([newest] * len(currencies))})"
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(ExchangeRate)].cursor() as cursor:  # a replica, for a reader
         cursor.execute(query, [ECB_SOURCE, *(v for c in currencies for v in (c, *held_params))])
         day = cursor.fetchone()[0]
     return day if isinstance(day, date) or day is None else date.fromisoformat(day)

@@ -12,3 +12,19 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+REPLICA = "replica_0"
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A replica alias mirroring the test database (TEST MIRROR), for tests/serving/test_replicas.py.
+
+    Nothing reads from it unless a test installs the router and names it in DATABASE_REPLICAS.
+    """
+    from django.db import connections
+
+    if REPLICA not in connections.settings:
+        primary = connections.settings["default"]
+        connections.settings[REPLICA] = {**primary, "TEST": {**primary["TEST"], "MIRROR": "default"}}

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
-from aid.serving import conditional
+from aid.serving import conditional, replicas
 
 logger = logging.getLogger(__name__)
 PREFIX = "response:"
@@ -26,12 +26,8 @@ NOT_CACHED_PATHS = ("/admin/", "/static/")
 LARGEST_CACHED_BYTES = 4 * 1024 * 1024
 
 
-def is_public_read(request) -> bool:
-    return (
-        request.method in ("GET", "HEAD")
-        and not request.path.startswith(NOT_CACHED_PATHS)
-        and not request.user.is_authenticated
-    )
+def is_cached_read(request) -> bool:
+    return replicas.is_public_read(request) and not request.path.startswith(NOT_CACHED_PATHS)
 
 
 def _storable(request, response) -> bool:
@@ -80,7 +76,7 @@ class SharedCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not is_public_read(request):
+        if not is_cached_read(request):
             response = self.get_response(request)
             if request.user.is_authenticated:
                 patch_cache_control(response, private=True)
