@@ -31,10 +31,13 @@ run: $(STAMP)
 # (gunicorn reads it from the environment; 3 when unset). Settings come from the environment:
 # DEBUG=0 needs SECRET_KEY and ALLOWED_HOSTS (README, "Running in production").
 WEB_CONCURRENCY ?= 3
+# Threads per worker: a cached answer mostly waits (the ledger version, Redis), so each worker
+# serves several at once (README, "Many readers at once").
+WEB_THREADS ?= 4
 BIND ?= 127.0.0.1:$(PORT)
 serve: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput -v0
-	WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn config.wsgi --bind $(BIND) \
+	WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn config.wsgi --bind $(BIND) --threads $(WEB_THREADS) \
 		--timeout 30 --graceful-timeout 20 --limit-request-line 4094 --limit-request-fields 100 \
 		--access-logfile - --error-logfile -
 

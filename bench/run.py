@@ -269,10 +269,11 @@ def main() -> None:
     if "rebuild" in STEPS:
         bench_rebuild(floor)
     if "load" in STEPS:
-        say("load test: gunicorn, 3 workers, 100 clients, 30 s")
-        with Gunicorn(PORT, workers=3) as server:
-            from load import run_load
+        say("load test: gunicorn, 3 workers, the shared Redis cache, 100 clients, 30 s")
+        from load import run_load
+        from load_site import served
 
+        with served(os.environ["DATABASE_URL"], PORT) as server:
             run_load(server.base, clients=100, seconds=30)
     print("\n".join(["", "summary of targets:", *RESULTS]))
 

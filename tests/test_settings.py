@@ -25,7 +25,10 @@ def start(**env) -> subprocess.CompletedProcess:
         ({"DEBUG": "maybe"}, "DEBUG='maybe' is not a boolean"),
         ({"PORT": "eighty"}, "PORT='eighty' is not a whole number"),
         ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL must be a sqlite:// or postgres:// URL"),
-        ({"DATABASE_REPLICA_URLS": "sqlite:///r.db"}, "DATABASE_REPLICA_URLS: 'sqlite:///r.db' is not a postgres:// URL"),
+        (
+            {"DATABASE_REPLICA_URLS": "sqlite:///r.db"},
+            "DATABASE_REPLICA_URLS: 'sqlite:///r.db' is not a postgres:// URL",
+        ),
         ({"CACHE_MAX_AGE": "a minute"}, "CACHE_MAX_AGE='a minute' is not a whole number"),
     ],
 )
