@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.http import HttpResponse
 
+from aid.serving import conditional
 from tests.builders import record
 
 PAGE = "/donor/NL/"
@@ -44,6 +45,12 @@ def test_after_an_edit_the_old_etag_gets_the_new_page(ledger, client):
     record(ref="NL-NEW-2", donor="NL", date="2025-08-05", amount="250")
     again = client.get(PAGE, HTTP_IF_NONE_MATCH=etag)
     assert again.status_code == 200 and again["ETag"] != etag
+
+
+def test_new_code_is_a_new_answer_though_the_ledger_did_not_change(ledger, client, monkeypatch):
+    etag = client.get(PAGE)["ETag"]
+    monkeypatch.setattr(conditional, "code_version", lambda: "deployed since")
+    assert client.get(PAGE, HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
 def test_public_answers_may_be_kept_by_proxies_for_the_configured_time(ledger, client, settings):
