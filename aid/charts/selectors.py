@@ -7,7 +7,7 @@ list them, with the same `LedgerFilter` the totals use.
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, F, Max, Prefetch
+from django.db.models import Count, F, Max, Prefetch, Value
 from django.db.models.functions import ExtractYear, TruncMonth
 
 from aid import asof
@@ -91,20 +91,48 @@ def monthly_need(programme: Programme) -> ReferenceFigure | None:
     )
 
 
-def ledger_records(ledger_filter: LedgerFilter, order: str = "date") -> list:
-    """Pledges and deliveries with their sources, newest first; with order `waiting`, only the
-    pledges not known to be fully delivered, the longest wait first (aid.waiting)."""
-    if ledger_filter.as_of is not None:
-        return _records_as_they_stood(ledger_filter, order)
+def _with_details(model, chosen):
     sources = Prefetch("sources", queryset=Source.objects.order_by("pk"))
+    related = ["programme", "package"] + (["pledge"] if model is Delivery else [])
+    chosen = chosen.select_related(*related).prefetch_related(sources)
+    return with_last_delivery(chosen) if model is Pledge else chosen
+
+
+def record_count(ledger_filter: LedgerFilter, order: str = "date") -> int:
+    """How many records `ledger_records` lists in that order (over all its pages)."""
+    if ledger_filter.as_of is not None:
+        return len(_records_as_they_stood(ledger_filter, order))
     if order == "waiting":
-        pledges = records(Pledge, ledger_filter).select_related("programme", "package").prefetch_related(sources)
-        return list(longest_waiting_first(pledges))
-    found = []
-    for _kind, model in KINDS:
-        related = ["programme", "package"] + (["pledge"] if model is Delivery else [])
-        chosen = records(model, ledger_filter).select_related(*related).prefetch_related(sources)
-        found += with_last_delivery(chosen) if model is Pledge else chosen
+        return longest_waiting_first(records(Pledge, ledger_filter)).count()
+    return sum(records(model, ledger_filter).count() for _kind, model in KINDS)
+
+
+def ledger_records(ledger_filter: LedgerFilter, order: str = "date", *, page: int = 1, size: int = 100) -> list:
+    """Page `page` of the pledges and deliveries with their sources, newest first; with order
+    `waiting`, only the pledges not known to be fully delivered, the longest wait first
+    (aid.waiting). The page is cut in SQL: a million records cost what `size` of them do
+    (as of a past moment, the records as they stood are read whole, then cut)."""
+    start = (page - 1) * size
+    if ledger_filter.as_of is not None:
+        return _records_as_they_stood(ledger_filter, order)[start : start + size]
+    if order == "waiting":
+        pledges = records(Pledge, ledger_filter).select_related("programme", "package")
+        sources = Prefetch("sources", queryset=Source.objects.order_by("pk"))
+        return list(longest_waiting_first(pledges.prefetch_related(sources))[start : start + size])
+    # The page's keys in one query over both kinds, then the details of just those records.
+    keys = [
+        records(model, ledger_filter).order_by().annotate(kind=Value(kind)).values_list("date", "ref", "kind", "pk")
+        for kind, model in KINDS
+    ]
+    chosen = defaultdict(list)
+    for _date, _ref, kind, pk in keys[0].union(keys[1], all=True).order_by("-date", "-ref")[start : start + size]:
+        chosen[kind].append(pk)
+    found = [
+        r
+        for kind, model in KINDS
+        if chosen[kind]
+        for r in _with_details(model, model.objects.filter(pk__in=chosen[kind]))
+    ]
     return sorted(found, key=lambda record: (record.date, record.ref), reverse=True)
 
 

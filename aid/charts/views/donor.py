@@ -1,3 +1,4 @@
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -5,12 +6,16 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from aid import params as query_params
 from aid.charts import data, selectors
 from aid.charts import formatting as fmt
 from aid.charts.views.base import headline, public, render_page
 from aid.context import pages as context_pages
 from aid.models import Delivery, Donor, Pledge
 from aid.params import RECORD_ORDERS, records_order
+
+# A page of the records table: a donor with a million records still costs a few queries.
+RECORDS_PER_PAGE = 100
 
 
 @dataclass
@@ -57,6 +62,7 @@ def order_links(request, chosen: str) -> list[dict]:
     for order in RECORD_ORDERS:
         query = request.GET.copy()
         query.pop("order", None)
+        query.pop("page", None)  # another order starts at its first page
         if order != "date":
             query["order"] = order
         url = f"{request.path}?{query.urlencode()}" if query else request.path
@@ -64,13 +70,41 @@ def order_links(request, chosen: str) -> list[dict]:
     return links
 
 
-@public(own=("order",))
+def page_links(request, number: int, pages: int) -> dict:
+    def link(to: int) -> str:
+        query = request.GET.copy()
+        query.pop("page", None)
+        if to > 1:
+            query["page"] = str(to)
+        return f"{request.path}?{query.urlencode()}" if query else request.path
+
+    return {
+        "number": number,
+        "pages": pages,
+        "previous": link(number - 1) if number > 1 else "",
+        "next": link(number + 1) if number < pages else "",
+    }
+
+
+def page_number(request, count: int) -> tuple[int, int]:
+    """(the page asked for, how many there are); a page past the last is a 400 naming `page`."""
+    number = query_params.page(request.GET)
+    pages = max(1, math.ceil(count / RECORDS_PER_PAGE))
+    if number > pages:
+        raise query_params.ParamError("page", _("there are only %(pages)s pages") % {"pages": pages})
+    return number, pages
+
+
+@public(own=("order", "page"))
 def donor(request, params, code: str):
     donor = get_object_or_404(Donor, code=code.upper())
     order = records_order(request.GET)
     chart = data.donor_years_chart(params, donor.code)
     today = date.today()
-    chosen = selectors.ledger_records(params.only(donor=donor.code).ledger_filter, order)
+    listed = params.only(donor=donor.code).ledger_filter
+    count = selectors.record_count(listed, order)
+    number, pages = page_number(request, count)
+    chosen = selectors.ledger_records(listed, order, page=number, size=RECORDS_PER_PAGE)
     rows = [record_row(r, today) for r in chosen]
     return render_page(
         request,
@@ -84,6 +118,8 @@ def donor(request, params, code: str):
         records=rows,
         order=order,
         order_links=order_links(request, order),
+        record_count=count,
+        paging=page_links(request, number, pages),
         records_api=f"/api/v1/pledges/?donor={donor.code}",
         crosscheck=context_pages.donor_crosscheck(params, donor.code),
         crosscheck_api=f"/api/v1/crosscheck/?donor={donor.code}&rates={params.rates}",

@@ -1,0 +1,68 @@
+"""The donor page lists its records a page at a time, newest first, with links between pages."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from aid.charts.views import donor as donor_page
+from tests.builders import donor, record
+
+
+@pytest.fixture
+def five_records(monkeypatch):
+    """Three pledges and two deliveries of NL on five days; two records a page."""
+    monkeypatch.setattr(donor_page, "RECORDS_PER_PAGE", 2)
+    donor("NL", "Netherlands")
+    for day in (1, 3, 5):
+        record(ref=f"NL-P{day}", donor="NL", date=f"2025-08-0{day}", amount="10")
+    for day in (2, 4):
+        record("delivery", ref=f"NL-D{day}", donor="NL", pledge_ref="NL-P1", date=f"2025-08-0{day}", amount="1")
+
+
+def refs(response) -> list[str]:
+    table = response.content.decode().split('class="records"')[1]
+    return re.findall(r"<code>(NL-[PD]\d)</code>", table)
+
+
+def test_each_page_shows_its_records_newest_first(five_records, client):
+    pages = [refs(client.get(f"/donor/NL/?page={n}")) for n in (1, 2, 3)]
+    assert pages == [["NL-P5", "NL-D4"], ["NL-P3", "NL-D2"], ["NL-P1"]]
+
+
+def test_the_page_links_to_the_previous_and_next_pages_keeping_the_view(five_records, client):
+    page = client.get("/donor/NL/?date_from=2025-01-01&page=2").content.decode()
+    assert 'href="/donor/NL/?date_from=2025-01-01" rel="prev"' in page
+    assert 'href="/donor/NL/?date_from=2025-01-01&amp;page=3" rel="next"' in page
+    assert "Page 2 of 3 (5 records)" in page
+
+
+def test_the_waiting_order_is_paged_too(five_records, client):
+    # NL-P1 has deliveries (waited since 4 August), NL-P3 and NL-P5 none (since their own day).
+    pages = [refs(client.get(f"/donor/NL/?order=waiting&page={n}")) for n in (1, 2)]
+    assert pages == [["NL-P3", "NL-P1"], ["NL-P5"]]
+
+
+def test_the_dutch_page_says_it_in_dutch(five_records, client):
+    page = client.get("/nl/donor/NL/?page=2").content.decode()
+    assert "Pagina 2 van 3 (5 records)" in page and "Volgende pagina" in page
+
+
+@pytest.mark.parametrize("page", ["0", "x", "4"])
+def test_a_bad_page_is_a_400_naming_it(five_records, client, page):
+    response = client.get(f"/donor/NL/?page={page}")
+    assert response.status_code == 400 and "<code>page</code>" in response.content.decode()
+
+
+def queries(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_page_costs_the_same_few_queries_at_any_size(five_records, client):
+    few = queries(client, "/donor/NL/?page=2")
+    for day in range(10, 28):
+        record(ref=f"NL-X{day}", donor="NL", date=f"2025-08-{day}", amount="1")
+    assert queries(client, "/donor/NL/?page=2") <= few  # fewer when the page holds one kind only
