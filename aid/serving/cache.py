@@ -91,7 +91,7 @@ class SharedCacheMiddleware:
         decided = conditional.precondition_response(request, etag, last_modified)
         if decided is not None:
             return _with_validators(decided, etag, last_modified)
-        key = PREFIX + etag
+        key = PREFIX + etag.strip('"')
         response = _cached(key)
         if response is not None:
             return response
