@@ -9,7 +9,7 @@ path answers, naming the currency and day) when an amount has no rate in the dai
 
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connections, router
 
 from aid.models import LedgerTotal
 from aid.summary.conversion_sql import CONVERTED_MINOR, MISSING_RATE, rate_joins
@@ -51,7 +51,7 @@ def parts(group_by: str, target: str, rates, ledger_filter):
         converted=CONVERTED_MINOR, missing=MISSING_RATE, rows=rows, joins=rate_joins(f"(%s, {MINOR_UNITS[target]})")
     )
     result = Parts()
-    with connection.cursor() as cursor:
+    with connections[router.db_for_read(LedgerTotal)].cursor() as cursor:  # a replica, for a reader
         cursor.execute(sql, (*params, target))
         fetched = cursor.fetchall()
         if any(missing for *_, missing in fetched):
