@@ -58,8 +58,9 @@ def test_outside_a_request_and_for_writes_the_primary(one_replica):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="replicas are PostgreSQL servers (SPEC §9)")
-# Committed: the replica alias (tests/conftest.py: a TEST MIRROR of the test database) is its own connection.
-@pytest.mark.django_db(transaction=True, databases=["default", REPLICA])
+# Committed: the replica alias (tests/conftest.py: a TEST MIRROR of the test database) is its own connection;
+# serialized_rollback puts back what the migrations wrote (donors, groups) for the tests after it.
+@pytest.mark.django_db(transaction=True, databases=["default", REPLICA], serialized_rollback=True)
 def test_reads_query_the_replica(one_replica, client, ledger):
     def queries(url):
         with CaptureQueriesContext(connection) as primary, CaptureQueriesContext(connections[REPLICA]) as read:
