@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.db import connections, router
+from django.db import connection, connections, router
 from django.db.models import Q
 
 from ledger.currencies import BASE_CURRENCY, get_currency
