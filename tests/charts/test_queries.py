@@ -19,7 +19,7 @@ MAX_QUERIES = {
     "/programme/PURL/": 35,
     "/programme/PURL/?currency=NOK": 35,
     "/programme/PURL/?confidence=high,medium": 41,  # summaries from the record tables
-    "/donor/NL/": 20,  # its page of records: the count of both kinds, then one page of keys
+    "/donor/NL/": 22,  # its page of records: the count of both kinds, then one page of keys
     "/embed/donors/": 9,
     "/embed/cumulative/": 8,
     "/embed/packages/PURL/": 13,
