@@ -80,12 +80,30 @@ class GuardMiddleware:
         return unreadable_input(request) or self.get_response(request)
 
     def process_exception(self, request, exception):
-        if is_database_down(exception):
-            logger.error("database unavailable for %s: %s", request.path, exception)
-            return database_unavailable(request)
-        if is_nul_refused(exception):
-            return bad_input(request)
-        return None
+        return answer_for(request, exception)
+
+
+def answer_for(request, exception):
+    """The 503 for a lost database, the 400 for a refused NUL; None for anything else."""
+    if is_database_down(exception):
+        logger.error("database unavailable for %s: %s", request.path, exception)
+        return database_unavailable(request)
+    if is_nul_refused(exception):
+        return bad_input(request)
+    return None
+
+
+def guarded(request, read):
+    """`read()`, or the guard's answer when it fails as a view would. For a middleware that reads
+    the database before any view (the shared cache reads the ledger version and the user):
+    process_exception sees only a view's exceptions, so it would otherwise be a 500."""
+    try:
+        return read(), None
+    except Exception as exception:
+        response = answer_for(request, exception)
+        if response is None:
+            raise
+        return None, response
 
 
 def server_error(request):

@@ -18,6 +18,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
+from aid.guard import guarded
 from aid.serving import conditional, replicas
 
 logger = logging.getLogger(__name__)
@@ -82,12 +83,18 @@ class SharedCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not is_cached_read(request):
+        cached_read, refused = guarded(request, lambda: is_cached_read(request))  # reads the session
+        if refused:
+            return refused
+        if not cached_read:
             response = self.get_response(request)
             if request.user.is_authenticated:
                 patch_cache_control(response, private=True)
             return response
-        etag, last_modified = conditional.validators(request)
+        validators, refused = guarded(request, lambda: conditional.validators(request))  # reads the version
+        if refused:
+            return refused
+        etag, last_modified = validators
         decided = conditional.precondition_response(request, etag, last_modified)
         if decided is not None:
             return _with_validators(decided, etag, last_modified)
