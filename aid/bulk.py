@@ -16,7 +16,7 @@ from django.utils import timezone
 from aid import services
 from aid.models import Donor, Pledge, Status
 from aid.rules import CleanRecord
-from aid.staging import analyze, copy_rows, temp_table
+from aid.staging import analyze, copy_rows, hash_joins, temp_table
 from aid.summary import rollup, totals
 
 STAGING_COLUMNS = (
@@ -94,12 +94,12 @@ def _sources(cursor, planned: list[tuple[int, CleanRecord]]) -> None:
     row: an empty title takes the file's first title, a kind the file's last assessed kind."""
     titles: dict[str, str] = {}
     kinds: dict[str, str] = {}
-    for _, clean in planned:
-        for source in clean.source_refs:  # the record row's source, then its `source` rows'
-            if not titles.get(source.url):
-                titles[source.url] = source.title
-            if source.kind or source.url not in kinds:
-                kinds[source.url] = source.kind
+    for _, clean in planned:  # the record row's source, then its `source` rows'
+        for url, title, kind in _sources_of(clean):
+            if not titles.get(url):
+                titles[url] = title
+            if kind or url not in kinds:
+                kinds[url] = kind
     columns = (("url", "varchar(1000)"), ("title", "varchar(500)"), ("kind", "varchar(14)"))
     temp_table(cursor, "import_sources", columns)
     copy_rows(cursor, "import_sources", ("url", "title", "kind"), ((u, t, kinds[u]) for u, t in titles.items()))
@@ -118,11 +118,18 @@ def _sources(cursor, planned: list[tuple[int, CleanRecord]]) -> None:
     )
 
 
+def _sources_of(clean: CleanRecord):
+    """(url, title, kind) of the record's sources, without making objects for the common one-source row."""
+    if not clean.more_sources:
+        return ((clean.source_url, clean.source_title, clean.source_kind),)
+    return ((source.url, source.title, source.kind) for source in clean.source_refs)
+
+
 def _stage_links(cursor, planned: list[tuple[int, CleanRecord]]) -> None:
-    """Every source of every new record (a file's `source` rows add to the record row's own)."""
+    """The further sources of new records (a file's `source` rows); their own is in import_staging."""
     columns = (("kind", "varchar(8)"), ("ref", "varchar(100)"), ("source_url", "varchar(1000)"))
     temp_table(cursor, "import_links", columns)
-    links = ((clean.record, clean.ref, source.url) for _, clean in planned for source in clean.source_refs)
+    links = ((clean.record, clean.ref, source.url) for _, clean in planned for source in clean.more_sources)
     copy_rows(cursor, "import_links", ("kind", "ref", "source_url"), links)
     analyze(cursor, "import_links")
 
@@ -142,7 +149,8 @@ def _insert_records(cursor, kind: str, status: str, now) -> None:
     )
     cursor.execute(
         f"INSERT INTO {table}_sources ({kind}_id, source_id) "
-        f"SELECT r.id, src.id FROM import_links s JOIN {table} r ON r.ref = s.ref "
+        f"SELECT r.id, src.id FROM (SELECT kind, ref, source_url FROM import_staging UNION ALL "
+        f"SELECT kind, ref, source_url FROM import_links) s JOIN {table} r ON r.ref = s.ref "
         f"JOIN aid_source src ON src.url = s.source_url WHERE s.kind = %s",
         [kind],
     )
@@ -225,7 +233,7 @@ def _count_covered(cursor) -> list[totals.Contribution]:
     )
 
 
-def _refresh_progress(cursor) -> list[totals.Contribution]:
+def _refresh_progress(cursor, rows: int) -> list[totals.Contribution]:
     """Delivered figures of the pledges new deliveries name.
 
     Where every delivery is in the pledge's currency (or undisclosed) the figure is a plain
@@ -238,6 +246,19 @@ def _refresh_progress(cursor) -> list[totals.Contribution]:
         "FROM import_staging s JOIN aid_pledge p ON p.ref = s.pledge_ref WHERE s.kind = 'delivery'"
     )
     analyze(cursor, "import_named")
+    with hash_joins(cursor, rows):
+        _sum_deliveries(cursor)
+    cursor.execute("SELECT id FROM import_named WHERE mixed = 1")
+    for (pledge_id,) in cursor.fetchall():
+        services.refresh_progress(Pledge.objects.get(pk=pledge_id))
+    with hash_joins(cursor, rows):
+        covered = _count_covered(cursor)
+    cursor.execute("DROP TABLE import_named")
+    return covered
+
+
+def _sum_deliveries(cursor) -> None:
+    """The delivered figure of every pledge in import_named whose deliveries share its currency."""
     cursor.execute(
         "UPDATE import_named SET mixed = 1 WHERE currency <> '' AND EXISTS (SELECT 1 FROM aid_delivery d "
         "WHERE d.pledge_id = import_named.id AND d.status = %s AND d.currency <> '' "
@@ -255,12 +276,6 @@ def _refresh_progress(cursor) -> list[totals.Contribution]:
         ") agg WHERE aid_pledge.id = agg.pledge_id",
         [Status.PUBLISHED],
     )
-    cursor.execute("SELECT id FROM import_named WHERE mixed = 1")
-    for (pledge_id,) in cursor.fetchall():
-        services.refresh_progress(Pledge.objects.get(pk=pledge_id))
-    covered = _count_covered(cursor)
-    cursor.execute("DROP TABLE import_named")
-    return covered
 
 
 def create_records(
@@ -285,7 +300,9 @@ def create_records(
         for kind in ("pledge", "delivery"):
             _insert_records(cursor, kind, status, now)
             _record_history(cursor, kind, now, user, reason)
-        touched = _count_records(cursor, status) + _refresh_progress(cursor)
+        with hash_joins(cursor, len(planned)):
+            touched = _count_records(cursor, status)
+        touched += _refresh_progress(cursor, len(planned))
         cursor.execute("DROP TABLE import_staging")
         cursor.execute("DROP TABLE import_sources")
         cursor.execute("DROP TABLE import_links")

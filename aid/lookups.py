@@ -1,5 +1,9 @@
 """Answers to the questions `aid.rules` asks, from the database or from an import batch."""
 
+from datetime import date
+
+from django.db import connection
+
 from aid.models import Delivery, Donor, Pledge, Valuation
 from aid.rules import CleanRecord, PledgeFacts
 
@@ -34,6 +38,23 @@ def _chunks(items: list[str]):
         yield items[start : start + CHUNK]
 
 
+def _rows_with_refs(sql: str, refs: list[str]) -> list[tuple]:
+    """The rows of `sql` whose ref is one of `refs`; `sql` says where with `{refs}`.
+
+    PostgreSQL takes the whole list as one array parameter (one query for 100,000 refs, where
+    the ORM's IN lists of 900 took 112 round trips per model); SQLite, lists of CHUNK.
+    """
+    found: list[tuple] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(sql.format(refs="= ANY(%s)"), [refs])
+            return cursor.fetchall()
+        for chunk in _chunks(refs):
+            cursor.execute(sql.format(refs=f"IN ({', '.join(['%s'] * len(chunk))})"), chunk)
+            found += cursor.fetchall()
+    return found
+
+
 class BatchLookup:
     """A whole import file: the refs it mentions are fetched in bulk, then answered from memory.
 
@@ -47,14 +68,16 @@ class BatchLookup:
         pledge_refs = sorted({str(r.get("pledge_ref") or "").strip() for r in raw_rows} - {""})
         self._kinds: dict[str, str] = {}
         for kind, model in KIND_MODELS:
-            for chunk in _chunks(refs):
-                for ref in model.objects.filter(ref__in=chunk).values_list("ref", flat=True):
-                    self._kinds[ref] = kind
-        self._pledges: dict[str, PledgeFacts] = {}
-        for chunk in _chunks(pledge_refs):
-            rows = Pledge.objects.filter(ref__in=chunk).values_list("ref", "donor__code", "programme__code", "date")
-            for ref, donor, programme, day in rows:
-                self._pledges[ref] = PledgeFacts(donor, programme, day)
+            for (ref,) in _rows_with_refs(f"SELECT ref FROM {model._meta.db_table} WHERE ref {{refs}}", refs):
+                self._kinds[ref] = kind
+        pledges = _rows_with_refs(
+            "SELECT p.ref, d.code, pr.code, p.date FROM aid_pledge p JOIN aid_donor d ON d.id = p.donor_id "
+            "JOIN aid_programme pr ON pr.id = p.programme_id WHERE p.ref {refs}",
+            pledge_refs,
+        )
+        self._pledges: dict[str, PledgeFacts] = {
+            ref: PledgeFacts(donor, programme, _as_date(day)) for ref, donor, programme, day in pledges
+        }
 
     def add_pledge(self, clean: CleanRecord) -> None:
         self._pledges[clean.ref] = PledgeFacts(clean.donor, clean.programme, clean.date)
@@ -71,3 +94,8 @@ class BatchLookup:
 
     def pledge(self, ref: str) -> PledgeFacts | None:
         return self._pledges.get(ref)
+
+
+def _as_date(value) -> date:
+    """SQLite's cursor gives dates as text."""
+    return value if isinstance(value, date) else date.fromisoformat(value)

@@ -49,10 +49,21 @@ HOST = re.compile(
 URI_CHARACTERS = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
 BROKEN_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 SOURCE_URL_REASON = "not an http(s) URL (an RFC 3986 URI: percent-encode spaces and characters outside ASCII)"
+# The common shape, accepted by one regular expression: a lower-case host name, no port, no
+# percent sign, a path of URI characters. Everything it accepts the full test below accepts
+# too (a test compares them); anything else takes the full test.
+PLAIN_SOURCE_URL = re.compile(
+    r"https?://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(?:/[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]*)?"
+)
 
 
 def is_source_url(text: str) -> bool:
     """An absolute http(s) URI (RFC 3986) with a host name: cheap enough for 100,000 import rows."""
+    return bool(len(text) <= 1000 and PLAIN_SOURCE_URL.fullmatch(text)) or is_uri_with_host(text)
+
+
+def is_uri_with_host(text: str) -> bool:
+    """The full test of is_source_url, for any URL not in the plain shape."""
     if not text or len(text) > 1000 or not URI_CHARACTERS.fullmatch(text) or BROKEN_PERCENT.search(text):
         return False
     try:
@@ -187,11 +198,14 @@ def _check_amount(amount_text: str, currency: str, problems: list[Problem]) -> i
         return None
 
 
-def _check_identity(raw: dict, problems: list[Problem], lookup: Lookup) -> tuple[str, str, str, str, str]:
-    record = _text(raw, "record").lower()
+def _check_kind(text: str, problems: list[Problem]) -> str:
+    record = text.lower()
     if record not in RECORD_KINDS:
-        problems.append(Problem("record", _text(raw, "record"), "must be pledge, delivery, valuation or source"))
-    ref = _text(raw, "ref")
+        problems.append(Problem("record", text, "must be pledge, delivery, valuation or source"))
+    return record
+
+
+def _check_ref(ref: str, record: str, problems: list[Problem], lookup: Lookup) -> None:
     if not ref:
         problems.append(Problem("ref", ref, "a ref is required"))
     elif not REF_PATTERN.match(ref):
@@ -200,24 +214,42 @@ def _check_identity(raw: dict, problems: list[Problem], lookup: Lookup) -> tuple
         existing = lookup.kind_of_ref(ref)
         if existing and record in RECORD_KINDS and existing != record:
             problems.append(Problem("ref", ref, f"already used by a {existing}"))
-    donor = _text(raw, "donor").upper()
+
+
+def _check_donor(text: str, problems: list[Problem], lookup: Lookup) -> str:
+    donor = text.upper()
     if not donor:
         problems.append(Problem("donor", donor, "a donor code is required"))
     elif donor not in donor_codes():
         hint = f" (for this country use {NEAR_MISSES[donor]})" if donor in NEAR_MISSES else ""
-        problems.append(Problem("donor", _text(raw, "donor"), f"not an ISO 3166-1 alpha-2 country code nor EU{hint}"))
+        problems.append(Problem("donor", text, f"not an ISO 3166-1 alpha-2 country code nor EU{hint}"))
     elif not lookup.donor_exists(donor):
-        problems.append(Problem("donor", _text(raw, "donor"), "this donor was removed in the admin: add it again"))
-    programme = _text(raw, "programme").upper()
+        problems.append(Problem("donor", text, "this donor was removed in the admin: add it again"))
+    return donor
+
+
+def _check_programme(text: str, problems: list[Problem]) -> str:
+    programme = text.upper()
     if not programme:
         problems.append(Problem("programme", programme, "a programme code is required"))
     elif not CODE_PATTERN.match(programme):
-        problems.append(
-            Problem("programme", _text(raw, "programme"), "use a short code: A-Z, 0-9, '_' or '-', at most 20")
-        )
-    package = _text(raw, "package")
+        problems.append(Problem("programme", text, "use a short code: A-Z, 0-9, '_' or '-', at most 20"))
+    return programme
+
+
+def _check_package(package: str, problems: list[Problem]) -> str:
     if package and not PACKAGE_PATTERN.match(package):
         problems.append(Problem("package", package, "use a short code: letters, digits, '.', '_' or '-', at most 40"))
+    return package
+
+
+def _check_identity(raw: dict, problems: list[Problem], lookup: Lookup) -> tuple[str, str, str, str, str]:
+    record = _check_kind(_text(raw, "record"), problems)
+    ref = _text(raw, "ref")
+    _check_ref(ref, record, problems, lookup)
+    donor = _check_donor(_text(raw, "donor"), problems, lookup)
+    programme = _check_programme(_text(raw, "programme"), problems)
+    package = _check_package(_text(raw, "package"), problems)
     return record, ref, donor, programme, package
 
 
@@ -256,11 +288,22 @@ def _check_link(
 
 
 def _check_choice(raw: dict, column: str, allowed: tuple[str, ...], problems: list[Problem]) -> str:
+    return _check_word(column, _text(raw, column), allowed, problems)
+
+
+def _check_word(column: str, text: str, allowed: tuple[str, ...], problems: list[Problem]) -> str:
     """An optional column of fixed words; empty means "not assessed", never a guess."""
-    value = _text(raw, column).lower()
+    value = text.lower()
     if value and value not in allowed:
-        problems.append(Problem(column, _text(raw, column), f"must be {', '.join(allowed)}, or empty (not assessed)"))
+        problems.append(Problem(column, text, f"must be {', '.join(allowed)}, or empty (not assessed)"))
     return value
+
+
+def _check_qualifier(text: str, problems: list[Problem]) -> str:
+    qualifier = text or Qualifier.EXACT
+    if qualifier not in QUALIFIERS:
+        problems.append(Problem("amount_qualifier", qualifier, "must be exact, at_least or approx"))
+    return qualifier
 
 
 def check_record(raw: dict, lookup: Lookup, *, today: date | None = None) -> tuple[CleanRecord | None, list[Problem]]:
@@ -274,9 +317,7 @@ def check_record(raw: dict, lookup: Lookup, *, today: date | None = None) -> tup
     amount_minor = _check_amount(_text(raw, "amount"), currency, problems)
     if record == "valuation" and not _text(raw, "amount"):
         problems.append(Problem("amount", "", "a valuation is a reported figure: it needs an amount"))
-    qualifier = _text(raw, "amount_qualifier") or Qualifier.EXACT
-    if qualifier not in QUALIFIERS:
-        problems.append(Problem("amount_qualifier", qualifier, "must be exact, at_least or approx"))
+    qualifier = _check_qualifier(_text(raw, "amount_qualifier"), problems)
     pledge_ref = _check_link(record, raw, donor, programme, day, problems, warnings, lookup)
     confidence = _check_choice(raw, "confidence", CONFIDENCES, problems)
     source_kind = _check_choice(raw, "source_kind", SOURCE_KINDS, problems)
@@ -293,6 +334,105 @@ def check_record(raw: dict, lookup: Lookup, *, today: date | None = None) -> tup
         amount_scale=None if amount_minor is None else written_scale(parse_decimal(_text(raw, "amount"))),
     )  # fmt: skip
     return clean, []
+
+
+# An amount in its plainest form (no sign, no leading zero, below LARGEST_AMOUNT, at most
+# MOST_WRITTEN_DECIMALS decimals), turned into minor units by string arithmetic.
+PLAIN_AMOUNT = re.compile(rf"(0|[1-9][0-9]{{0,15}})(?:\.([0-9]{{1,{MOST_WRITTEN_DECIMALS}}}))?")
+REFUSED = object()  # a value some rule refuses: the row goes through check_record for its messages
+
+
+def _stripped(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+class _Checked(dict):
+    """A column's check, run once per distinct raw value: raw value -> clean value, or REFUSED."""
+
+    def __init__(self, check):
+        super().__init__()
+        self.check = check
+
+    def __missing__(self, raw):
+        problems: list[Problem] = []
+        clean = self.check(_stripped(raw), problems)
+        self[raw] = REFUSED if problems else clean
+        return self[raw]
+
+
+class BatchChecker:
+    """`check_record` for the many rows of an import, with the same answers.
+
+    The columns with few distinct values (record, donor, programme, package, date, currency and
+    the word columns) are checked once per distinct value by the functions check_record calls;
+    ref, pledge_ref and the source by those functions row by row; a plain amount by string
+    arithmetic. A row any of these refuses, or whose amount is not plain, goes through
+    check_record itself, so every message comes from the one rule set above.
+    """
+
+    def __init__(self, lookup: Lookup, *, today: date | None = None):
+        self.lookup = lookup
+        self.today = today or date.today()
+        self.kind = _Checked(_check_kind)
+        self.donor = _Checked(lambda text, problems: _check_donor(text, problems, lookup))
+        self.programme = _Checked(_check_programme)
+        self.package = _Checked(_check_package)
+        self.date = _Checked(lambda text, problems: _check_date(text, problems, self.today))
+        self.currency = _Checked(self._currency)
+        self.qualifier = _Checked(_check_qualifier)
+        self.confidence = _Checked(lambda text, problems: _check_word("confidence", text, CONFIDENCES, problems))
+        self.source_kind = _Checked(lambda text, problems: _check_word("source_kind", text, SOURCE_KINDS, problems))
+
+    @staticmethod
+    def _currency(text: str, problems: list[Problem]) -> tuple[str, int]:
+        """(code, minor units); an unknown code is refused here and worded by _check_amount."""
+        currency = text.upper()
+        if currency and not is_currency(currency):
+            problems.append(Problem("currency", currency, "unknown"))
+            return currency, 0
+        return currency, minor_units(currency) if currency else 0
+
+    def check(self, raw: dict) -> tuple[CleanRecord | None, list[Problem]]:
+        clean = self._plain(raw)
+        return (clean, []) if clean is not None else check_record(raw, self.lookup, today=self.today)
+
+    def _plain(self, raw: dict) -> CleanRecord | None:
+        get = raw.get
+        record, donor, programme, package, day, currency, qualifier, confidence, source_kind = checked = (
+            self.kind[get("record")], self.donor[get("donor")], self.programme[get("programme")],
+            self.package[get("package")], self.date[get("date")], self.currency[get("currency")],
+            self.qualifier[get("amount_qualifier")], self.confidence[get("confidence")],
+            self.source_kind[get("source_kind")],
+        )  # fmt: skip
+        if REFUSED in checked:
+            return None
+        (currency, units), amount_text = currency, _stripped(get("amount"))
+        if not amount_text:
+            if currency or record == "valuation":
+                return None
+            amount_minor = amount_scale = None
+        else:
+            plain = PLAIN_AMOUNT.fullmatch(amount_text)
+            decimals = (plain.group(2) or "") if plain else None
+            if decimals is None or not currency or len(decimals) > units:
+                return None
+            amount_minor = int(plain.group(1) + decimals) * 10 ** (units - len(decimals))
+            amount_scale = len(decimals)
+        problems: list[Problem] = []
+        warnings: list[str] = []
+        ref = _stripped(get("ref"))
+        _check_ref(ref, record, problems, self.lookup)
+        pledge_ref = _check_link(record, raw, donor, programme, day, problems, warnings, self.lookup)
+        source_url, source_title = _check_source(raw, problems)
+        if problems:
+            return None
+        return CleanRecord(
+            record=record, ref=ref, donor=donor, programme=programme, package=package,
+            pledge_ref=pledge_ref, date=day, amount_minor=amount_minor, currency=currency if amount_text else "",
+            amount_qualifier=qualifier, description=_stripped(get("description")), source_url=source_url,
+            source_title=source_title, confidence=confidence, source_kind=source_kind, warnings=warnings,
+            amount_scale=amount_scale,
+        )  # fmt: skip
 
 
 def _check_source(raw: dict, problems: list[Problem]) -> tuple[str, str]:

@@ -1,5 +1,7 @@
 """Temporary tables for set-wise writes: loaded with COPY on PostgreSQL, executemany on SQLite."""
 
+from contextlib import contextmanager
+
 from django.db import connection
 
 
@@ -26,3 +28,26 @@ def analyze(cursor, table: str) -> None:
     PostgreSQL guesses its size and picks nested loops over millions of rows."""
     if connection.vendor == "postgresql":
         cursor.execute(f"ANALYZE {table}")
+
+
+# From this many staged rows on, joining them to a ledger table goes by hashing (see hash_joins).
+HASH_JOIN_ROWS = 10_000
+
+
+@contextmanager
+def hash_joins(cursor, rows: int):
+    """Hash joins for the statements inside, when `rows` staged rows meet a ledger table.
+
+    PostgreSQL estimates a join on the seven columns of a total's key at one row, and probes
+    an index once per staged row: 24 s to add 90,000 new daily totals on this machine, where a
+    hash join takes well under one. Small imports keep their index probes. The setting is
+    transaction-local, and put back for the statements after.
+    """
+    if connection.vendor != "postgresql" or rows < HASH_JOIN_ROWS:
+        yield
+        return
+    cursor.execute("SELECT current_setting('enable_nestloop')")
+    (before,) = cursor.fetchone()
+    cursor.execute("SET LOCAL enable_nestloop = off")
+    yield  # on an error the transaction rolls back, and with it the setting
+    cursor.execute("SELECT set_config('enable_nestloop', %s, true)", [before])

@@ -151,3 +151,17 @@ def test_the_command_dry_run_reports_and_writes_nothing(tmp_path, capsys):
     call_command("import_ledger", str(path), "--dry-run")
     assert "3 would be created" in capsys.readouterr().out
     assert not Pledge.objects.exists()
+
+
+def test_blank_lines_are_skipped_and_problems_name_the_line_they_are_on():
+    lines = csv_of(row(ref="A"), row(ref="B", currency="EUX")).splitlines()
+    report = import_ledger("\n".join([lines[0], "", lines[1], ",,,", lines[2]]) + "\n")
+    assert report.problems == ["line 5, column currency: 'EUX': unknown currency: use an ISO 4217 code such as EUR or USD"]
+
+
+def test_a_row_shorter_or_longer_than_the_header_is_reported():
+    header = "record,ref,donor,programme,date,source_url,source_title"
+    short = "pledge,S,NL,PURL,2025-08-04,https://example.org/s"  # no title: read as empty
+    report = import_ledger(f"{header}\n{short}\npledge,L,NL,PURL,2025-08-04,https://example.org/l,t,extra\n")
+    assert report.problems == ["line 3, column -: ['extra']: more values than columns in the header"]
+    assert import_ledger(f"{header}\n{short}\n").ok

@@ -1,8 +1,9 @@
 """The import's set-wise path (aid.bulk) writes what save_record would, on both databases."""
 
 import pytest
+from django.db import connection
 
-from aid import services
+from aid import services, staging
 from aid.importing import import_ledger
 from aid.models import Delivery, LedgerTotal, Pledge, Source, Status
 from aid.summary import totals
@@ -129,3 +130,16 @@ def test_a_pledge_gaining_its_first_delivery_counts_as_covered():
     import_ledger(csv_of(row("delivery", ref="NEW-D", pledge_ref="OLD", amount="50", date="2025-09-01")))
     assert list(LedgerTotal.objects.filter(kind="covered").values_list("amount_minor", "records")) == [(50000, 1)]
     assert totals.differences() == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="hash joins are a PostgreSQL planner setting")
+def test_a_large_import_joins_by_hashing_with_the_same_totals_and_puts_the_setting_back(monkeypatch):
+    monkeypatch.setattr(staging, "HASH_JOIN_ROWS", 1)  # as a file of 10,000 rows would
+    record("pledge", ref="OLD", amount="500", date="2025-08-01")
+    report = import_ledger(csv_of(*FILE, row("delivery", ref="NEW-D", pledge_ref="OLD", amount="5", date="2025-09-01")))
+    assert report.ok and report.written
+    assert totals.differences() == []
+    assert Pledge.objects.get(ref="OLD").delivered_minor == 500
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_nestloop")
+        assert cursor.fetchone() == ("on",)
