@@ -16,7 +16,7 @@ from django.utils import timezone
 from aid import services
 from aid.models import Donor, Pledge, Status
 from aid.rules import CleanRecord
-from aid.staging import analyze, copy_rows, hash_joins, temp_table
+from aid.staging import analyze, copy_rows, row_planner, temp_table
 from aid.summary import rollup, totals
 
 STAGING_COLUMNS = (
@@ -233,7 +233,7 @@ def _count_covered(cursor) -> list[totals.Contribution]:
     )
 
 
-def _refresh_progress(cursor, rows: int) -> list[totals.Contribution]:
+def _refresh_progress(cursor) -> list[totals.Contribution]:
     """Delivered figures of the pledges new deliveries name.
 
     Where every delivery is in the pledge's currency (or undisclosed) the figure is a plain
@@ -246,13 +246,13 @@ def _refresh_progress(cursor, rows: int) -> list[totals.Contribution]:
         "FROM import_staging s JOIN aid_pledge p ON p.ref = s.pledge_ref WHERE s.kind = 'delivery'"
     )
     analyze(cursor, "import_named")
-    with hash_joins(cursor, rows):
-        _sum_deliveries(cursor)
+    _sum_deliveries(cursor)
     cursor.execute("SELECT id FROM import_named WHERE mixed = 1")
-    for (pledge_id,) in cursor.fetchall():
-        services.refresh_progress(Pledge.objects.get(pk=pledge_id))
-    with hash_joins(cursor, rows):
-        covered = _count_covered(cursor)
+    mixed = [pledge_id for (pledge_id,) in cursor.fetchall()]
+    with row_planner(cursor):
+        for pledge_id in mixed:
+            services.refresh_progress(Pledge.objects.get(pk=pledge_id))
+    covered = _count_covered(cursor)
     cursor.execute("DROP TABLE import_named")
     return covered
 
@@ -300,9 +300,7 @@ def create_records(
         for kind in ("pledge", "delivery"):
             _insert_records(cursor, kind, status, now)
             _record_history(cursor, kind, now, user, reason)
-        with hash_joins(cursor, len(planned)):
-            touched = _count_records(cursor, status)
-        touched += _refresh_progress(cursor, len(planned))
+        touched = _count_records(cursor, status) + _refresh_progress(cursor)
         cursor.execute("DROP TABLE import_staging")
         cursor.execute("DROP TABLE import_sources")
         cursor.execute("DROP TABLE import_links")

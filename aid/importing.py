@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 
 from aid import bulk, services, writelock
 from aid.formulas import restore
@@ -18,6 +18,7 @@ from aid.lookups import BatchLookup
 from aid.models import Status
 from aid.rules import COLUMNS, REQUIRED_COLUMNS, SOURCE_ROW, BatchChecker, CleanRecord, Problem, check_source_row
 from aid.serving import version
+from aid.staging import batch_planner, row_planner
 from aid.summary import rollup
 from ledger.currencies import UnknownCurrency
 from ledger.money import from_minor
@@ -251,7 +252,8 @@ def import_ledger(
         return report
     try:  # a dry run writes through the same code, then rolls back: its report is exact
         # Checked under the write lock: a second import waits for the first, then sees its rows.
-        with writelock.held(), rollup.deferred():
+        # The batch's planner settings cover the rollup refresh that deferred() runs at its end.
+        with writelock.held(), connection.cursor() as cursor, batch_planner(cursor, len(rows)), rollup.deferred():
             report.rows, report.problems, known = _check_all(rows)
             if report.problems:
                 raise _Rollback
@@ -264,8 +266,9 @@ def import_ledger(
             # New pledges and deliveries set-wise first, so updates and valuations find them.
             _write_new(new, status, user)
             version.bump()  # the set-wise writes save no model: no signal moves the version for them
-            for row in others:
-                _write(row, status, user)
+            with row_planner(cursor):
+                for row in others:
+                    _write(row, status, user)
             if dry_run:
                 raise _Rollback
     except _Rollback:

@@ -30,24 +30,38 @@ def analyze(cursor, table: str) -> None:
         cursor.execute(f"ANALYZE {table}")
 
 
-# From this many staged rows on, joining them to a ledger table goes by hashing (see hash_joins).
+# From this many rows on, an import's statements join by hashing (see batch_planner).
 HASH_JOIN_ROWS = 10_000
+# PostgreSQL estimates a join on the seven columns of a total's key at one row, and then
+# probes an index once per staged row, or sorts on disk for a merge join: 24 s to add 90,000
+# new daily totals on this machine, where a hash join takes under one. JIT compiling those
+# statements cost seconds more than it saved.
+BATCH_SETTINGS = {"enable_nestloop": "off", "enable_mergejoin": "off", "jit": "off", "work_mem": "64MB"}
 
 
 @contextmanager
-def hash_joins(cursor, rows: int):
-    """Hash joins for the statements inside, when `rows` staged rows meet a ledger table.
-
-    PostgreSQL estimates a join on the seven columns of a total's key at one row, and probes
-    an index once per staged row: 24 s to add 90,000 new daily totals on this machine, where a
-    hash join takes well under one. Small imports keep their index probes. The setting is
-    transaction-local, and put back for the statements after.
-    """
-    if connection.vendor != "postgresql" or rows < HASH_JOIN_ROWS:
+def _settings(cursor, settings: dict[str, str | None]):
+    """Transaction-local settings for the statements inside (None: the server's own), put back
+    after; on an error the transaction rolls back, and the settings with it."""
+    if connection.vendor != "postgresql" or not settings:
         yield
         return
-    cursor.execute("SELECT current_setting('enable_nestloop')")
-    (before,) = cursor.fetchone()
-    cursor.execute("SET LOCAL enable_nestloop = off")
-    yield  # on an error the transaction rolls back, and with it the setting
-    cursor.execute("SELECT set_config('enable_nestloop', %s, true)", [before])
+    before = {}
+    for name, value in settings.items():
+        cursor.execute("SELECT current_setting(%s), reset_val FROM pg_settings WHERE name = %s", [name, name])
+        before[name], default = cursor.fetchone()
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, default if value is None else value])
+    yield
+    for name, value in before.items():
+        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+
+
+def batch_planner(cursor, rows: int):
+    """Hash joins (and no JIT) for an import of `rows` rows, if it is a large one; small
+    imports keep their index probes."""
+    return _settings(cursor, BATCH_SETTINGS if rows >= HASH_JOIN_ROWS else {})
+
+
+def row_planner(cursor):
+    """The server's own planner settings again, inside a batch, for statements about one record."""
+    return _settings(cursor, dict.fromkeys(BATCH_SETTINGS))

@@ -156,7 +156,9 @@ def test_the_command_dry_run_reports_and_writes_nothing(tmp_path, capsys):
 def test_blank_lines_are_skipped_and_problems_name_the_line_they_are_on():
     lines = csv_of(row(ref="A"), row(ref="B", currency="EUX")).splitlines()
     report = import_ledger("\n".join([lines[0], "", lines[1], ",,,", lines[2]]) + "\n")
-    assert report.problems == ["line 5, column currency: 'EUX': unknown currency: use an ISO 4217 code such as EUR or USD"]
+    assert report.problems == [
+        "line 5, column currency: 'EUX': unknown currency: use an ISO 4217 code such as EUR or USD"
+    ]
 
 
 def test_a_row_shorter_or_longer_than_the_header_is_reported():
