@@ -7,6 +7,9 @@ database (BENCH_DB: migrate, ECB rates, the BENCH_PLEDGES + BENCH_DELIVERIES led
 import_ledger); then BENCH_IMPORT_ROUNDS rounds (default 3) alternate an import of new rows with
 `COPY FROM` of the same file into a plain table of the floor's schema (../shared/perf/floor_schema.sql)
 in a database of its own (BENCH_FLOOR_DB, default BENCH_DB + "_floor"), order swapped each round.
+BENCH_TEMPLATE names a database to copy BENCH_DB from before every import (made once with
+`BENCH_DB=<template> ... --setup --no-rounds`), so that every round and every version of the code
+imports into the same ledger; without it the ledger grows by BENCH_IMPORT_ROWS a round.
 `--profile` runs one import under cProfile (written: a dry run would skip the rollup refresh and
 the commit's foreign-key checks) and prints the 25 most expensive functions by cumulative time
 and the slowest SQL statements.
@@ -26,6 +29,7 @@ from run import DB, IMPORT_ROWS, PERF, PG, donors_of, fresh_product_database, im
 from floor import Floor
 
 FLOOR_DB = os.environ.get("BENCH_FLOOR_DB", f"{DB}_floor")
+TEMPLATE = os.environ.get("BENCH_TEMPLATE")
 ROUNDS = int(os.environ.get("BENCH_IMPORT_ROUNDS", 3))
 
 
@@ -38,9 +42,20 @@ def floor_database() -> Floor:
     return floor
 
 
+def from_template() -> None:
+    """BENCH_DB as a copy of BENCH_TEMPLATE (not timed): every import meets the same ledger."""
+    from django.db import connection
+
+    connection.close()
+    subprocess.run(["dropdb", "--if-exists", "-f", "-h", "127.0.0.1", "-U", "postgres", DB], check=True)
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "-T", TEMPLATE, DB], check=True)
+
+
 def timed_import(data: bytes) -> float:
     from aid.importing import import_ledger
 
+    if TEMPLATE:
+        from_template()
     start = time.perf_counter()
     report = import_ledger(data)
     seconds = time.perf_counter() - start
@@ -108,8 +123,8 @@ def main() -> None:
         print(f"setup: {rows:,} rows through import_ledger in {time.perf_counter() - start:.0f} s", flush=True)
     if "--profile" in sys.argv:
         profile()
-        return
-    alternate(floor_database())
+    elif "--no-rounds" not in sys.argv:
+        alternate(floor_database())
 
 
 if __name__ == "__main__":
