@@ -24,9 +24,8 @@ import subprocess
 import sys
 import time
 
-from run import DB, IMPORT_ROWS, PERF, PG, donors_of, fresh_product_database, import_file, ledger_csv, new_rows_csv
-
 from floor import Floor
+from run import DB, IMPORT_ROWS, PERF, PG, donors_of, fresh_product_database, import_file, ledger_csv, new_rows_csv
 
 FLOOR_DB = os.environ.get("BENCH_FLOOR_DB", f"{DB}_floor")
 TEMPLATE = os.environ.get("BENCH_TEMPLATE")
