@@ -24,7 +24,6 @@ import subprocess
 import sys
 import time
 
-from floor import Floor
 from run import DB, IMPORT_ROWS, PERF, PG, donors_of, fresh_product_database, import_file, ledger_csv, new_rows_csv
 
 FLOOR_DB = os.environ.get("BENCH_FLOOR_DB", f"{DB}_floor")
@@ -32,8 +31,10 @@ TEMPLATE = os.environ.get("BENCH_TEMPLATE")
 ROUNDS = int(os.environ.get("BENCH_IMPORT_ROUNDS", 3))
 
 
-def floor_database() -> Floor:
+def floor_database():
     """A plain `ledger` table (the floor's schema) to COPY into: the import's floor."""
+    from floor import Floor  # after run, which puts the project on the path
+
     subprocess.run(["dropdb", "--if-exists", "-f", "-h", "127.0.0.1", "-U", "postgres", FLOOR_DB], check=True)
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", FLOOR_DB], check=True)
     floor = Floor(f"{PG}/{FLOOR_DB}")
@@ -88,7 +89,7 @@ def profile() -> None:
         print(f"  {spent:7.2f} s  {' '.join(sql.split())[:150]}")
 
 
-def alternate(floor: Floor) -> None:
+def alternate(floor) -> None:
     ours, theirs = [], []
     for round_no in range(ROUNDS):
         path = new_rows_csv(round_no)
