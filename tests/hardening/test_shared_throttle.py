@@ -30,7 +30,12 @@ def throttled_server(database_url: str, proxies: int):
 
 
 def statuses(base: str, forwarded_for) -> list[int]:
-    return [get(f"{base}/api/v1/donors/", {"X-Forwarded-For": forwarded_for(i)})[0] for i in range(REQUESTS)]
+    # A different question each time: an answer the shared cache holds already is not counted
+    # (it costs the site nothing), so a scraper's fresh questions are what the limit is for.
+    return [
+        get(f"{base}/api/v1/donors/?page_size={i + 1}", {"X-Forwarded-For": forwarded_for(i)})[0]
+        for i in range(REQUESTS)
+    ]
 
 
 def test_the_limit_holds_across_three_workers_whatever_x_forwarded_for_says(served_database):
