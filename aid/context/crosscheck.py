@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from aid.context.models import TrackerFigure
 from aid.context.normalise import merged_rates
-from aid.summary import LedgerFilter, Rates, summarize
+from aid.summary import LedgerFilter, Rates, disclosure, summarize
 from ledger.money import share
 
 # At or above this share of a tracker's figure the ledger is called close to complete for the donor.
@@ -54,6 +54,10 @@ class CrossCheck:
     rates: Rates
     comparisons: list[Comparison] = field(default_factory=list)
     rates_used: list[dict] = field(default_factory=list)
+
+    @property
+    def rates_ranges(self) -> list[dict]:
+        return disclosure.ranges(self.rates_used)
 
 
 def ledger_definitions() -> dict[str, str]:

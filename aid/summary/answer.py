@@ -6,6 +6,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from aid.models import Donor, Package, Programme
+from aid.summary.disclosure import Disclosed
 from aid.summary.parts import DONOR_PACKAGE, Parts
 from ledger.conversion import Rates
 from ledger.money import quantum, share
@@ -59,7 +60,21 @@ class Summary:
     group_by: str
     groups: list[Group]
     total: Group
-    rates_used: list[dict] = field(default_factory=list)  # every rate day used: (currency, rate_date) once
+    disclosed: Disclosed = field(default_factory=Disclosed)
+
+    @property
+    def rates_used(self) -> list[dict]:
+        """Every rate day used, (currency, rate_date) once (read when asked for on the SQL paths)."""
+        return self.disclosed.days
+
+    @rates_used.setter
+    def rates_used(self, quotes: list[dict]) -> None:
+        self.disclosed = Disclosed(quotes)
+
+    @property
+    def rates_ranges(self) -> list[dict]:
+        """The rates used folded per currency and source (aid.summary.disclosure)."""
+        return self.disclosed.ranges
 
     @cached_property
     def rates_up_to(self) -> date | None:
@@ -111,5 +126,4 @@ def assemble(group_by: str, currency: str, rates: Rates, parts: Parts) -> Summar
         total.deliveries += group.deliveries
         total.undisclosed_pledges += group.undisclosed_pledges
         total.undisclosed_deliveries += group.undisclosed_deliveries
-    rates_used = sorted(parts.used.values(), key=lambda q: (q["currency"], q["rate_date"]))
-    return Summary(currency, rates, group_by, ordered, total, rates_used)
+    return Summary(currency, rates, group_by, ordered, total, parts.disclosed())

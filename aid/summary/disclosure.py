@@ -6,9 +6,25 @@ rate used lies within [min_rate, max_rate] of its currency and source, every day
 [first_day, last_day], `days` counts them and `stale_days` the stale ones — and its size grows
 only with the number of currencies. The day-by-day list is one parameter away
 (`rates_used=full`).
+
+The SQL paths fold in SQL (`fold_sql`: one grouped query) and read the day-by-day list only
+when it is asked for (`Disclosed.days`); the exact path folds its quotes in Python (`ranges`).
 """
 
 from decimal import Decimal
+from functools import cached_property
+
+from django.db import connections
+
+from ledger.rates import STALE_AFTER
+
+
+def day_row(currency: str, rate_day, rate, oldest_days: int, source: str) -> dict:
+    """A rate an SQL path used, with the longest distance from it to a day it answered for."""
+    return {
+        "currency": currency, "rate_date": rate_day.isoformat(), "rate": str(rate),
+        "stale": oldest_days > STALE_AFTER.days, "source": source,
+    }  # fmt: skip
 
 
 def ranges(quotes: list[dict]) -> list[dict]:
@@ -27,12 +43,77 @@ def ranges(quotes: list[dict]) -> list[dict]:
         entry["min_rate"], entry["max_rate"] = min(entry["min_rate"], rate), max(entry["max_rate"], rate)
         entry["days"] += 1
         entry["stale_days"] += int(quote["stale"])
-    return [
-        {
-            **entry,
-            "min_rate": str(entry["min_rate"]),
-            "max_rate": str(entry["max_rate"]),
-            "stale": entry["stale_days"] > 0,
-        }
-        for _, entry in sorted(folded.items())
-    ]
+    return [_shown(entry) for _, entry in sorted(folded.items())]
+
+
+def _shown(entry: dict) -> dict:
+    return {
+        **entry,
+        "min_rate": str(entry["min_rate"]),
+        "max_rate": str(entry["max_rate"]),
+        "stale": entry["stale_days"] > 0,
+    }
+
+
+# `days_sql` selects (currency, rate_day, rate, oldest, source), one row per rate day used.
+_FOLD = """
+SELECT currency, source, MIN(rate_day), MAX(rate_day), COUNT(*), MIN(rate), MAX(rate),
+       COUNT(*) FILTER (WHERE oldest > {stale})
+FROM ({days_sql}) d
+GROUP BY currency, source
+"""
+
+
+def fold_sql(days_sql: str, params, alias: str = "default") -> list[dict]:
+    """`ranges` of the rate days `days_sql` selects, folded by PostgreSQL (a summary over years
+    uses thousands of rate days; folding them in Python cost more than its totals)."""
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_FOLD.format(days_sql=days_sql, stale=STALE_AFTER.days), params)
+        rows = cursor.fetchall()
+    folded = {
+        (currency, source): {
+            "currency": currency,
+            "source": source,
+            "first_day": first.isoformat(),
+            "last_day": last.isoformat(),
+            "days": days,
+            "min_rate": low,
+            "max_rate": high,
+            "stale_days": stale_days,
+        }  # fmt: skip
+        for currency, source, first, last, days, low, high, stale_days in rows
+    }
+    return [_shown(entry) for _, entry in sorted(folded.items())]
+
+
+class Disclosed:
+    """The rates an answer used: the day-by-day quotes and their folded form (`ranges`).
+
+    Given the quotes (the exact path), both come from them. Given an SQL path's query of the
+    rate days (`days_sql`, `params`) and its folded form, the day-by-day list is read only when
+    someone asks for it (`rates_used=full`, a merge of several answers' rates).
+    """
+
+    def __init__(self, quotes: list[dict] | None = None, *, days_sql=None, params=(), alias="default", folded=None):
+        self._quotes, self._days_sql, self._params, self._folded = quotes, days_sql, tuple(params), folded
+        self._alias = alias  # the database the answer was read from (a replica, for a reader)
+
+    @cached_property
+    def days(self) -> list[dict]:
+        quotes = self._quotes or []
+        if self._days_sql is not None:
+            with connections[self._alias].cursor() as cursor:
+                cursor.execute(self._days_sql, self._params)
+                quotes = [day_row(*row) for row in cursor.fetchall()]
+        return sorted(quotes, key=lambda q: (q["currency"], q["rate_date"]))
+
+    @cached_property
+    def ranges(self) -> list[dict]:
+        return ranges(self.days) if self._folded is None else self._folded
+
+    def __eq__(self, other) -> bool:
+        """The same rate days, folded alike (comparing the paths compares PostgreSQL's fold too)."""
+        return isinstance(other, Disclosed) and (self.days, self.ranges) == (other.days, other.ranges)
+
+    def __repr__(self) -> str:
+        return f"Disclosed({self.ranges!r})"

@@ -30,7 +30,7 @@ GROUP BY t.group_key, t.kind
 _RATES_USED = """
 WITH d AS (SELECT DISTINCT t.currency, t.day FROM ({rows}) t WHERE t.currency <> '' AND t.currency <> %s),
 w AS (SELECT currency, day FROM d UNION SELECT %s, day FROM d)
-SELECT r.currency, r.rate_day, r.rate, MAX(r.day - r.rate_day), r.source
+SELECT r.currency, r.rate_day, r.rate, MAX(r.day - r.rate_day) AS oldest, r.source
 FROM w JOIN ledger_dailyrate r ON r.currency = w.currency AND r.day = w.day
 WHERE r.currency <> 'EUR'
 GROUP BY r.currency, r.rate_day, r.rate, r.source
@@ -59,7 +59,5 @@ def parts(group_by: str, target: str, rates, ledger_filter):
         for group_key, kind, converted, records, undisclosed, _ in fetched:
             value = Decimal(int(converted or 0)).scaleb(-minor_units(target))
             result.add(key_value(group_by, group_key), kind, value, int(records), int(undisclosed))
-        cursor.execute(_RATES_USED.format(rows=rows), (*params, target, target))
-        for row in cursor.fetchall():
-            result.disclose_row(*row)
+    result.disclose_days(_RATES_USED.format(rows=rows), (*params, target, target), router.db_for_read(LedgerTotal))
     return result

@@ -9,7 +9,7 @@ import calendar
 from decimal import Decimal
 
 from django.contrib.postgres.aggregates import BitOr, BoolOr
-from django.db import connections, router
+from django.db import router
 from django.db.models import Q, Sum
 
 from aid.models import ConvertedTotal
@@ -84,10 +84,7 @@ def _disclose_transaction_rates(result, target: str, ledger_filter) -> None:
         .order_by()
     )
     inner, params = masks.query.sql_with_params()
-    with connections[router.db_for_read(ConvertedTotal)].cursor() as cursor:  # a replica, for a reader
-        cursor.execute(_RATES_USED.format(masks=inner), (*params, target))
-        for row in cursor.fetchall():
-            result.disclose_row(*row)
+    result.disclose_days(_RATES_USED.format(masks=inner), (*params, target), router.db_for_read(ConvertedTotal))
 
 
 def _fixed_rate_parts(group_by: str, target: str, rates, ledger_filter):

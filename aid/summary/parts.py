@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Concat, ExtractYear, TruncMonth
 
-from ledger.rates import STALE_AFTER
+from aid.summary.disclosure import Disclosed, fold_sql
 
 
 @dataclass
@@ -16,7 +16,8 @@ class Parts:
 
     converted: dict = field(default_factory=dict)  # (key, kind) -> Decimal, sum of rounded parts
     counts: dict = field(default_factory=dict)  # (key, kind) -> (records, undisclosed)
-    used: dict = field(default_factory=dict)  # (currency, rate_date) -> disclosed quote
+    used: dict = field(default_factory=dict)  # (currency, rate_date) -> disclosed quote (the exact path)
+    sql_rates: Disclosed | None = None  # the rates an SQL path used, folded by PostgreSQL
 
     def add(self, key, kind: str, value: Decimal, records: int, undisclosed: int) -> None:
         self.converted[key, kind] = self.converted.get((key, kind), Decimal(0)) + value
@@ -30,12 +31,16 @@ class Parts:
         entry = self.used.setdefault((quote.currency, quote.rate_date.isoformat()), quote.as_dict())
         entry["stale"] = entry["stale"] or quote.stale
 
-    def disclose_row(self, currency: str, rate_day, rate, oldest_days: int, source: str) -> None:
-        """A rate an SQL path used, with the longest distance from it to a day it answered for."""
-        self.used[currency, rate_day.isoformat()] = {
-            "currency": currency, "rate_date": rate_day.isoformat(), "rate": str(rate),
-            "stale": oldest_days > STALE_AFTER.days, "source": source,
-        }  # fmt: skip
+    def disclose_days(self, days_sql: str, params, alias: str) -> None:
+        """An SQL path's rate days used: `days_sql` selects (currency, rate_day, rate, oldest, source),
+        `oldest` the longest distance from the rate's day to a day it answered for, on the database
+        `alias` the totals were read from. Folded now (one
+        grouped query), listed day by day only when asked for."""
+        folded = fold_sql(days_sql, params, alias)
+        self.sql_rates = Disclosed(days_sql=days_sql, params=params, alias=alias, folded=folded)
+
+    def disclosed(self) -> Disclosed:
+        return self.sql_rates or Disclosed(list(self.used.values()))
 
 
 # Not an API grouping: (donor, package) pairs in one answer, for the packages chart (one

@@ -5,7 +5,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aid.api.serializers.fields import DecimalString, RateUsedSerializer
-from aid.summary import disclosure
 
 
 class RateRangeSerializer(serializers.Serializer):
@@ -26,7 +25,8 @@ class RateRangeSerializer(serializers.Serializer):
 
 
 class DisclosesRates(serializers.Serializer):
-    """Mixed into an answer whose instance has `rates_used` (the day-by-day quotes); the view
+    """Mixed into an answer whose instance has `rates_used` (the day-by-day quotes) and
+    `rates_ranges` (the same folded, aid.summary.disclosure); the view
     gives the context `rates_used` (`compact` or `full`) and `rates_used_full` (the link)."""
 
     rates_used = serializers.SerializerMethodField(
@@ -48,7 +48,7 @@ class DisclosesRates(serializers.Serializer):
 
     @extend_schema_field(RateRangeSerializer(many=True))
     def get_rates_used(self, answer) -> list[dict]:
-        return RateRangeSerializer(disclosure.ranges(answer.rates_used), many=True).data
+        return RateRangeSerializer(answer.rates_ranges, many=True).data
 
     def get_rates_used_full(self, answer) -> str | None:
         return self.context.get("rates_used_full")
