@@ -70,20 +70,11 @@ def fold_sql(days_sql: str, params, alias: str = "default") -> list[dict]:
     with connections[alias].cursor() as cursor:
         cursor.execute(_FOLD.format(days_sql=days_sql, stale=STALE_AFTER.days), params)
         rows = cursor.fetchall()
-    folded = {
-        (currency, source): {
-            "currency": currency,
-            "source": source,
-            "first_day": first.isoformat(),
-            "last_day": last.isoformat(),
-            "days": days,
-            "min_rate": low,
-            "max_rate": high,
-            "stale_days": stale_days,
-        }  # fmt: skip
-        for currency, source, first, last, days, low, high, stale_days in rows
-    }
-    return [_shown(entry) for _, entry in sorted(folded.items())]
+    columns = ("currency", "source", "first_day", "last_day", "days", "min_rate", "max_rate", "stale_days")
+    folded = [dict(zip(columns, row, strict=True)) for row in sorted(rows, key=lambda row: row[:2])]
+    for entry in folded:
+        entry["first_day"], entry["last_day"] = entry["first_day"].isoformat(), entry["last_day"].isoformat()
+    return [_shown(entry) for entry in folded]
 
 
 class Disclosed:
