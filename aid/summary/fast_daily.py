@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import connections, router
 
 from aid.models import LedgerTotal
+from aid.summary import fast_monthly
 from aid.summary.conversion_sql import CONVERTED_MINOR, MISSING_RATE, rate_joins
 from aid.summary.parts import Parts, group_expression, key_value
 from ledger import daily
@@ -22,18 +23,6 @@ SELECT t.group_key, t.kind, SUM({converted})::bigint, SUM(t.records), SUM(t.undi
 FROM ({rows}) t
 {joins}
 GROUP BY t.group_key, t.kind
-"""
-
-# Each rate used once with the oldest distance to a wanted day (stale past 7 days), for the
-# source currencies and the target alike; EUR is 1 by definition and not disclosed, nor is an
-# amount already in the target currency (it needs no rate).
-_RATES_USED = """
-WITH d AS (SELECT DISTINCT t.currency, t.day FROM ({rows}) t WHERE t.currency <> '' AND t.currency <> %s),
-w AS (SELECT currency, day FROM d UNION SELECT %s, day FROM d)
-SELECT r.currency, r.rate_day, r.rate, MAX(r.day - r.rate_day) AS oldest, r.source
-FROM w JOIN ledger_dailyrate r ON r.currency = w.currency AND r.day = w.day
-WHERE r.currency <> 'EUR'
-GROUP BY r.currency, r.rate_day, r.rate, r.source
 """
 
 
@@ -59,5 +48,5 @@ def parts(group_by: str, target: str, rates, ledger_filter):
         for group_key, kind, converted, records, undisclosed, _ in fetched:
             value = Decimal(int(converted or 0)).scaleb(-minor_units(target))
             result.add(key_value(group_by, group_key), kind, value, int(records), int(undisclosed))
-    result.disclose_days(_RATES_USED.format(rows=rows), (*params, target, target), router.db_for_read(LedgerTotal))
+    fast_monthly.disclose_transaction_rates(result, target, ledger_filter)
     return result

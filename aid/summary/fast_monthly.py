@@ -6,6 +6,8 @@ its rate. Otherwise returns None and the exact Python path answers (with the sam
 """
 
 import calendar
+from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 
 from django.contrib.postgres.aggregates import BitOr, BoolOr
@@ -25,7 +27,7 @@ SELECT r.currency, r.rate_day, r.rate, MAX(r.day - r.rate_day) AS oldest, r.sour
 FROM m
 JOIN ledger_dailyrate r
   ON r.currency = m.currency AND r.day >= m.month AND r.day < (m.month + interval '1 month')::date
-WHERE (m.mask >> (extract(day FROM r.day)::int - 1)) & 1 = 1 AND r.currency <> 'EUR'
+WHERE (m.mask >> (extract(day FROM r.day)::int - 1)) & 1 = 1 AND r.currency <> 'EUR' AND r.day BETWEEN %s AND %s
 GROUP BY r.currency, r.rate_day, r.rate, r.source
 """
 
@@ -70,13 +72,19 @@ def _transaction_parts(group_by: str, target: str, ledger_filter):
     for row in rows:
         value = Decimal(int(row["converted"] or 0)).scaleb(-minor_units(target))
         result.add(key_value(group_by, row["group_key"]), row["kind"], value, row["records"], row["undisclosed"])
-    _disclose_transaction_rates(result, target, ledger_filter)
+    disclose_transaction_rates(result, target, ledger_filter)
     return result
 
 
-def _disclose_transaction_rates(result, target: str, ledger_filter) -> None:
+def disclose_transaction_rates(result, target: str, ledger_filter) -> None:
+    """The rate days `rates=transaction` used, for any target and dates cutting a month too: the
+    rollup's day masks say on which days each currency has amounts (a few hundred rows per
+    (currency, month), however large the ledger), so the daily totals are not read a second time.
+    The masks of the EUR rows serve every target (each target's rows have the same keys)."""
+    first = ledger_filter.date_from
+    months = replace(ledger_filter, date_from=first.replace(day=1)) if first else ledger_filter
     masks = (
-        ledger_filter.on_totals(ConvertedTotal.objects.filter(target=target), day_field="month")
+        months.on_totals(ConvertedTotal.objects.filter(target="EUR"), day_field="month")
         .exclude(currency="")
         .exclude(currency=target)  # already in the target currency: no rate used (ledger.conversion)
         .values("currency", "month")
@@ -84,7 +92,9 @@ def _disclose_transaction_rates(result, target: str, ledger_filter) -> None:
         .order_by()
     )
     inner, params = masks.query.sql_with_params()
-    result.disclose_days(_RATES_USED.format(masks=inner), (*params, target), router.db_for_read(ConvertedTotal))
+    bounds = (first or date.min, ledger_filter.date_to or date.max)  # the days of a month the filter keeps
+    alias = router.db_for_read(ConvertedTotal)  # a replica, for a reader
+    result.disclose_days(_RATES_USED.format(masks=inner), (*params, target, *bounds), alias)
 
 
 def _fixed_rate_parts(group_by: str, target: str, rates, ledger_filter):
