@@ -77,6 +77,19 @@ def _refresh_keys(keys: set[tuple]) -> None:
         cursor.execute("DROP TABLE rollup_keys")
 
 
+# A bulk write touching this many (key, month) rows leaves the planner's statistics of the totals
+# stale (or absent: autovacuum may be off, or not yet round); the summary's aggregates were then
+# planned for a handful of rows (sorts spilling to disk instead of a hash). A summary never
+# analyzes; the write that changed the tables does, once.
+FRESH_STATISTICS_AFTER = 1000
+
+
+def _analyze() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE aid_ledgertotal")
+        cursor.execute("ANALYZE aid_convertedtotal")
+
+
 def touch(contributions) -> None:
     """Refresh the rows of these totals.Contribution keys now, or at the end of deferred()."""
     if not daily.supported():
@@ -103,7 +116,10 @@ def deferred():
     try:
         yield
         if daily.supported():
-            _refresh_keys(_pending.get())
+            keys = _pending.get()
+            _refresh_keys(keys)
+            if len(keys) >= FRESH_STATISTICS_AFTER:
+                _analyze()
     finally:
         _pending.reset(token)
 
@@ -132,7 +148,7 @@ def rebuild() -> None:
         cursor.execute("DELETE FROM aid_convertedtotal")
         cursor.execute("ANALYZE aid_ledgertotal")
         cursor.execute(_insert_sql("TRUE"))
-        cursor.execute("ANALYZE aid_convertedtotal")  # fresh statistics, or the planner guesses 1 row
+    _analyze()  # fresh statistics, or the planner guesses 1 row
 
 
 def differences() -> list[str]:
