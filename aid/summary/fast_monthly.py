@@ -10,9 +10,9 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.postgres.aggregates import BitOr, BoolOr
-from django.db import router
-from django.db.models import Q, Sum
+from django.contrib.postgres.aggregates import BitOr
+from django.db import connections, router
+from django.db.models import Sum
 
 from aid.models import ConvertedTotal
 from aid.summary import exact, rollup
@@ -30,6 +30,16 @@ JOIN ledger_dailyrate r
 WHERE (m.mask >> (extract(day FROM r.day)::int - 1)) & 1 = 1 AND r.currency <> 'EUR' AND r.day BETWEEN %s AND %s
 GROUP BY r.currency, r.rate_day, r.rate, r.source
 """
+
+
+# A part per (group, kind) and, in the same scan, the days each currency has amounts on per month.
+_PARTS_AND_MASKS = """
+SELECT GROUPING(r.group_key, r.kind) = 0, r.group_key, r.kind, r.currency, r.month, SUM(r.converted_minor),
+       SUM(r.records), SUM(r.undisclosed), bool_or(r.converted_minor IS NULL), bit_or(r.days_mask)
+FROM ({rows}) r
+GROUP BY GROUPING SETS ((r.group_key, r.kind), (r.currency, r.month))
+"""
+_GIVEN_MASKS = "SELECT * FROM unnest(%s::varchar[], %s::date[], %s::integer[]) AS given(currency, month, mask)"
 
 
 def _whole_months(ledger_filter) -> bool:
@@ -55,24 +65,25 @@ def parts(group_by: str, target: str, rates, ledger_filter):
 
 
 def _transaction_parts(group_by: str, target: str, ledger_filter):
-    rows = list(
-        _rollup_rows(target, ledger_filter, group_by)
-        .values("group_key", "kind")
-        .annotate(
-            converted=Sum("converted_minor"),
-            records=Sum("records"),
-            undisclosed=Sum("undisclosed"),
-            unconverted=BoolOr(Q(converted_minor__isnull=True)),
-        )
-        .order_by()
-    )
-    if any(row["unconverted"] for row in rows):
+    """The parts and the day masks of the rates used in one scan of the rollup (GROUPING SETS)."""
+    columns = ("group_key", "kind", "currency", "month", "converted_minor", "records", "undisclosed", "days_mask")
+    rows, params = _rollup_rows(target, ledger_filter, group_by).values(*columns).query.sql_with_params()
+    alias = router.db_for_read(ConvertedTotal)  # a replica, for a reader
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_PARTS_AND_MASKS.format(rows=rows), params)
+        fetched = cursor.fetchall()
+    if any(part and unconverted for part, *_, unconverted, _mask in fetched):
         return None  # an amount without a rate: the exact path names its currency and day
-    result = Parts()
-    for row in rows:
-        value = Decimal(int(row["converted"] or 0)).scaleb(-minor_units(target))
-        result.add(key_value(group_by, row["group_key"]), row["kind"], value, row["records"], row["undisclosed"])
-    disclose_transaction_rates(result, target, ledger_filter)
+    result, masks = Parts(), []
+    for part, group_key, kind, currency, month, converted, records, undisclosed, _, mask in fetched:
+        if part:
+            value = Decimal(int(converted or 0)).scaleb(-minor_units(target))
+            result.add(key_value(group_by, group_key), kind, value, records, undisclosed)
+        elif currency not in ("", target):  # already in the target currency: no rate used (ledger.conversion)
+            masks.append((currency, month, mask))
+    currencies, months, bits = (list(column) for column in zip(*masks, strict=True)) if masks else ([], [], [])
+    days_sql = _RATES_USED.format(masks=_GIVEN_MASKS)
+    result.disclose_days(days_sql, (currencies, months, bits, target, date.min, date.max), alias)
     return result
 
 
