@@ -16,13 +16,18 @@ def units_values(codes) -> str:
     return ", ".join(f"('{code}', {MINOR_UNITS[code]})" for code in sorted(codes))
 
 
-def rate_joins(targets: str) -> str:
+def rate_joins(targets: str, *, bounded: bool = False) -> str:
     """The joins that give `t` its target `tg` (`targets`: a VALUES list of (code, units), or
-    %s placeholders), the source's minor units `su` and both rates of t's day (`sr`, `tr`)."""
+    %s placeholders), the source's minor units `su` and both rates of t's day (`sr`, `tr`).
+
+    `bounded`: two more placeholders pairs, the first and last day of t, so that PostgreSQL reads
+    only those days of the rate table (it does not carry t's day range over the join by itself,
+    and hashed every rate since 1999 for a few months of records)."""
+    days = " AND {rate}.day BETWEEN %s AND %s" if bounded else ""
     return f"""CROSS JOIN (VALUES {targets}) AS tg(code, units)
 LEFT JOIN (VALUES {units_values(MINOR_UNITS)}) AS su(code, units) ON su.code = t.currency
-LEFT JOIN ledger_dailyrate sr ON sr.currency = t.currency AND sr.day = t.day
-LEFT JOIN ledger_dailyrate tr ON tr.currency = tg.code AND tr.day = t.day"""
+LEFT JOIN ledger_dailyrate sr ON sr.currency = t.currency AND sr.day = t.day{days.format(rate="sr")}
+LEFT JOIN ledger_dailyrate tr ON tr.currency = tg.code AND tr.day = t.day{days.format(rate="tr")}"""
 
 
 # True for a row that needs a rate the daily table does not hold (the exact path names it).

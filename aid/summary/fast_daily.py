@@ -7,6 +7,7 @@ same daily row, rounded the same way, as on the exact Python path. Returns None 
 path answers, naming the currency and day) when an amount has no rate in the daily table.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.db import connections, router
@@ -36,12 +37,12 @@ def parts(group_by: str, target: str, rates, ledger_filter):
     if not daily.supported() or rates.mode != "transaction":
         return None
     rows, params = _daily_rows(group_by, ledger_filter)
-    sql = _PARTS.format(
-        converted=CONVERTED_MINOR, missing=MISSING_RATE, rows=rows, joins=rate_joins(f"(%s, {MINOR_UNITS[target]})")
-    )
+    joins = rate_joins(f"(%s, {MINOR_UNITS[target]})", bounded=True)
+    sql = _PARTS.format(converted=CONVERTED_MINOR, missing=MISSING_RATE, rows=rows, joins=joins)
+    days = (ledger_filter.date_from or date.min, ledger_filter.date_to or date.max)
     result = Parts()
     with connections[router.db_for_read(LedgerTotal)].cursor() as cursor:  # a replica, for a reader
-        cursor.execute(sql, (*params, target))
+        cursor.execute(sql, (*params, target, *days, *days))
         fetched = cursor.fetchall()
         if any(missing for *_, missing in fetched):
             return None

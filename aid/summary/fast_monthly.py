@@ -20,14 +20,20 @@ from aid.summary.parts import Parts, group_expression, key_value
 from ledger import daily
 from ledger.currencies import minor_units
 
+# The rate of every day a mask marks (bit d-1: day d), for the target too on the days of any
+# currency. LATERAL: a few index lookups per (currency, month), however the planner misjudges
+# how many masks there are (a merge join over the whole rate table cost more than the answer).
 _RATES_USED = """
 WITH u AS ({masks}),
 m AS (SELECT currency, month, mask FROM u UNION ALL SELECT %s, month, bit_or(mask) FROM u GROUP BY month)
 SELECT r.currency, r.rate_day, r.rate, MAX(r.day - r.rate_day) AS oldest, r.source
 FROM m
-JOIN ledger_dailyrate r
-  ON r.currency = m.currency AND r.day >= m.month AND r.day < (m.month + interval '1 month')::date
-WHERE (m.mask >> (extract(day FROM r.day)::int - 1)) & 1 = 1 AND r.currency <> 'EUR' AND r.day BETWEEN %s AND %s
+CROSS JOIN LATERAL (
+  SELECT * FROM ledger_dailyrate d
+  WHERE d.currency = m.currency AND d.day >= m.month AND d.day < (m.month + interval '1 month')::date
+    AND (m.mask >> (extract(day FROM d.day)::int - 1)) & 1 = 1 AND d.day BETWEEN %s AND %s
+) r
+WHERE r.currency <> 'EUR'
 GROUP BY r.currency, r.rate_day, r.rate, r.source
 """
 
