@@ -307,7 +307,11 @@ class LedgerTotal(models.Model):
                 name="one_total_per_key",
             )
         ]
-        indexes = [models.Index(fields=["status", "kind", "day"], name="total_status_kind_day")]
+        indexes = [
+            models.Index(fields=["status", "kind", "day"], name="total_status_kind_day"),
+            # A summary of a few donors (a donor page, the API's donor=): their rows, not the table.
+            models.Index(fields=["status", "donor", "day"], name="total_status_donor_day"),
+        ]
 
     def __str__(self):
         return f"{self.kind} {self.status} {self.donor}/{self.programme}/{self.package} {self.currency} {self.day}"
@@ -343,7 +347,10 @@ class ConvertedTotal(models.Model):
                 name="one_converted_total_per_key",
             )
         ]
-        indexes = [models.Index(fields=["target", "status", "month"], name="converted_target_status_month")]
+        indexes = [
+            models.Index(fields=["target", "status", "month"], name="converted_target_status_month"),
+            models.Index(fields=["target", "status", "donor", "month"], name="converted_target_donor_month"),
+        ]
 
     def __str__(self):
         return f"{self.target} {self.kind} {self.donor}/{self.programme}/{self.package} {self.currency} {self.month}"

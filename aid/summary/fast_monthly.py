@@ -21,8 +21,9 @@ from ledger import daily
 from ledger.currencies import minor_units
 
 # The rate of every day a mask marks (bit d-1: day d), for the target too on the days of any
-# currency. LATERAL: a few index lookups per (currency, month), however the planner misjudges
-# how many masks there are (a merge join over the whole rate table cost more than the answer).
+# currency. LATERAL with OFFSET 0 (kept as a subquery, not flattened into a join): a few index
+# lookups per (currency, month), however the planner misjudges how many masks there are (a merge
+# join over the whole rate table cost more than the answer).
 _RATES_USED = """
 WITH u AS ({masks}),
 m AS (SELECT currency, month, mask FROM u UNION ALL SELECT %s, month, bit_or(mask) FROM u GROUP BY month)
@@ -32,6 +33,7 @@ CROSS JOIN LATERAL (
   SELECT * FROM ledger_dailyrate d
   WHERE d.currency = m.currency AND d.day >= m.month AND d.day < (m.month + interval '1 month')::date
     AND (m.mask >> (extract(day FROM d.day)::int - 1)) & 1 = 1 AND d.day BETWEEN %s AND %s
+  OFFSET 0
 ) r
 WHERE r.currency <> 'EUR'
 GROUP BY r.currency, r.rate_day, r.rate, r.source
