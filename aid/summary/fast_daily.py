@@ -14,10 +14,10 @@ from django.db import connections, router
 
 from aid.models import LedgerTotal
 from aid.summary import fast_monthly
-from aid.summary.conversion_sql import CONVERTED_MINOR, MISSING_RATE, rate_joins
+from aid.summary.conversion_sql import CONVERTED_MINOR, MISSING_RATE, rate_joins, unit_row
 from aid.summary.parts import Parts, group_expression, key_value
 from ledger import daily
-from ledger.currencies import MINOR_UNITS, minor_units
+from ledger.currencies import minor_units
 
 _PARTS = """
 SELECT t.group_key, t.kind, SUM({converted})::bigint, SUM(t.records), SUM(t.undisclosed), bool_or({missing})
@@ -37,7 +37,7 @@ def parts(group_by: str, target: str, rates, ledger_filter):
     if not daily.supported() or rates.mode != "transaction":
         return None
     rows, params = _daily_rows(group_by, ledger_filter)
-    joins = rate_joins(f"(%s, {MINOR_UNITS[target]})", bounded=True)
+    joins = rate_joins(unit_row(target, placeholder=True), bounded=True)
     sql = _PARTS.format(converted=CONVERTED_MINOR, missing=MISSING_RATE, rows=rows, joins=joins)
     days = (ledger_filter.date_from or date.min, ledger_filter.date_to or date.max)
     result = Parts()
