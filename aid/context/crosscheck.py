@@ -12,6 +12,7 @@ with no record for the donor up to that day has null figures, never zero.
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -53,7 +54,12 @@ class Comparison:
 class CrossCheck:
     rates: Rates
     comparisons: list[Comparison] = field(default_factory=list)
-    rates_used: list[dict] = field(default_factory=list)
+    disclosed: list[disclosure.Disclosed] = field(default_factory=list)  # each summary's rates used
+
+    @cached_property
+    def rates_used(self) -> list[dict]:
+        """Every rate day the summaries used (read only when shown: a chart does not show them)."""
+        return merged_rates(*(rates.days for rates in self.disclosed))
 
     @property
     def rates_ranges(self) -> list[dict]:
@@ -107,7 +113,7 @@ def cross_check(
         summary = ask(currency, rates, replace(ledger_filter, donors=codes, date_to=as_of))
         for group in summary.groups:
             ledger[as_of, currency, group.key] = group
-        result.rates_used = merged_rates(result.rates_used, summary.rates_used)
+        result.disclosed.append(summary.disclosed)
     for figure in chosen:
         group = ledger.get((figure.as_of, figure.currency, figure.donor.code))
         if group is None:

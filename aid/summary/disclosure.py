@@ -8,7 +8,7 @@ only with the number of currencies. The day-by-day list is one parameter away
 (`rates_used=full`).
 
 The SQL paths fold in SQL (`fold_sql`: one grouped query) and read the day-by-day list only
-when it is asked for (`Disclosed.days`); the exact path folds its quotes in Python (`ranges`).
+when it is asked for (`Disclosed`); the exact path folds its quotes in Python (`ranges`).
 """
 
 from decimal import Decimal
@@ -81,12 +81,14 @@ class Disclosed:
     """The rates an answer used: the day-by-day quotes and their folded form (`ranges`).
 
     Given the quotes (the exact path), both come from them. Given an SQL path's query of the
-    rate days (`days_sql`, `params`) and its folded form, the day-by-day list is read only when
-    someone asks for it (`rates_used=full`, a merge of several answers' rates).
+    rate days (`days_sql`, `params`), each is read when first asked for, in the request that
+    made the answer: the folded form by one grouped query, the day-by-day list only for
+    `rates_used=full` (or a merge of several answers' rates); a chart, which shows neither,
+    costs no query for them.
     """
 
-    def __init__(self, quotes: list[dict] | None = None, *, days_sql=None, params=(), alias="default", folded=None):
-        self._quotes, self._days_sql, self._params, self._folded = quotes, days_sql, tuple(params), folded
+    def __init__(self, quotes: list[dict] | None = None, *, days_sql=None, params=(), alias="default"):
+        self._quotes, self._days_sql, self._params = quotes, days_sql, tuple(params)
         self._alias = alias  # the database the answer was read from (a replica, for a reader)
 
     @cached_property
@@ -100,11 +102,11 @@ class Disclosed:
 
     @cached_property
     def ranges(self) -> list[dict]:
-        return ranges(self.days) if self._folded is None else self._folded
+        return ranges(self.days) if self._days_sql is None else fold_sql(self._days_sql, self._params, self._alias)
 
     def __eq__(self, other) -> bool:
         """The same rate days, folded alike (comparing the paths compares PostgreSQL's fold too)."""
-        return isinstance(other, Disclosed) and (self.days, self.ranges) == (other.days, other.ranges)
+        return isinstance(other, Disclosed) and (self.ranges, self.days) == (other.ranges, other.days)
 
     def __repr__(self) -> str:
         return f"Disclosed({self.ranges!r})"

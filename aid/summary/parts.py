@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Concat, ExtractYear, TruncMonth
 
-from aid.summary.disclosure import Disclosed, fold_sql
+from aid.summary.disclosure import Disclosed
 
 
 @dataclass
@@ -17,7 +17,7 @@ class Parts:
     converted: dict = field(default_factory=dict)  # (key, kind) -> Decimal, sum of rounded parts
     counts: dict = field(default_factory=dict)  # (key, kind) -> (records, undisclosed)
     used: dict = field(default_factory=dict)  # (currency, rate_date) -> disclosed quote (the exact path)
-    sql_rates: Disclosed | None = None  # the rates an SQL path used, folded by PostgreSQL
+    sql_rates: Disclosed | None = None  # the rates an SQL path used, folded by PostgreSQL when asked
 
     def add(self, key, kind: str, value: Decimal, records: int, undisclosed: int) -> None:
         self.converted[key, kind] = self.converted.get((key, kind), Decimal(0)) + value
@@ -34,10 +34,9 @@ class Parts:
     def disclose_days(self, days_sql: str, params, alias: str) -> None:
         """An SQL path's rate days used: `days_sql` selects (currency, rate_day, rate, oldest, source),
         `oldest` the longest distance from the rate's day to a day it answered for, on the database
-        `alias` the totals were read from. Folded now (one
-        grouped query), listed day by day only when asked for."""
-        folded = fold_sql(days_sql, params, alias)
-        self.sql_rates = Disclosed(days_sql=days_sql, params=params, alias=alias, folded=folded)
+        `alias` the totals were read from. Read when asked for: folded (one grouped query), or day by
+        day (aid.summary.disclosure.Disclosed)."""
+        self.sql_rates = Disclosed(days_sql=days_sql, params=params, alias=alias)
 
     def disclosed(self) -> Disclosed:
         return self.sql_rates or Disclosed(list(self.used.values()))
