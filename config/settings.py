@@ -250,6 +250,9 @@ CACHE_MAX_AGE = env_int("CACHE_MAX_AGE", default=60)
 CACHE_STALE_WHILE_REVALIDATE = env_int("CACHE_STALE_WHILE_REVALIDATE", default=300)
 # How long an answer stays in the shared cache (entries of older ledger versions are never read again).
 RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", default=3600, minimum=1)
+# RESPONSE_CACHE=0 computes every answer (ETag, 304 and Cache-Control stay): for benchmarks that
+# time the computation, and for ruling the cache out when something looks stale.
+RESPONSE_CACHE = env_bool("RESPONSE_CACHE", default=True)
 
 # Target currencies whose transaction-rate totals PostgreSQL keeps pre-converted (SPEC §9);
 # others are exact too, computed from the daily totals, just slower on a very large ledger.

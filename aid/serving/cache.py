@@ -59,6 +59,8 @@ def _with_validators(response, etag: str, last_modified):
 
 
 def _cached(key: str):
+    if not settings.RESPONSE_CACHE:
+        return None
     try:
         return cache.get(key)
     except Exception:  # a lost cache slows the site down; it must not break it
@@ -67,6 +69,8 @@ def _cached(key: str):
 
 
 def _store(key: str, response) -> None:
+    if not settings.RESPONSE_CACHE:
+        return
     # Only bytes and headers: a DRF Response would also pickle its data (thousands of Decimals),
     # making every hit of a large summary unpickle them again (10 ms for 700 kB).
     stored = HttpResponse(response.content, status=response.status_code)

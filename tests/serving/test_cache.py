@@ -91,3 +91,13 @@ def test_a_lost_cache_slows_the_site_but_does_not_break_it(ledger, client, monke
     monkeypatch.setattr(cache, "get", unavailable)
     monkeypatch.setattr(cache, "set", unavailable)
     assert client.get(PAGE).status_code == 200
+
+
+def test_with_the_response_cache_off_every_answer_is_computed_and_still_carries_validators(ledger, client, settings):
+    settings.RESPONSE_CACHE = False
+    held = cached_keys()
+    first = client.get(API)
+    again = client.get(API)
+    assert cached_keys() == held  # nothing stored
+    assert again.content == first.content and again["ETag"] == first["ETag"]
+    assert client.get(API, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
