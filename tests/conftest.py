@@ -14,6 +14,18 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language: a request to a /nl/ page (or a browser
+    test's live server in this thread) leaves Dutch active, which a later test must not inherit."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 REPLICA = "replica_0"
 
 

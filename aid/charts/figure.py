@@ -93,7 +93,7 @@ def _gap_words(chart: Chart, series: Series) -> dict | None:
     return {
         "type": "scatter", "mode": "text", "text": words, "name": series.name, "showlegend": False,
         "hoverinfo": "skip", "textfont": {"color": "#595959", "size": 12},
-        "textposition": "middle right" if horizontal else "top center",
+        "textposition": "bottom right" if horizontal else "top center",  # in the delivered bar's slot
         "x": at_zero if horizontal else categories, "y": categories if horizontal else at_zero,
     }  # fmt: skip
 

@@ -69,6 +69,11 @@ def test_the_overview_draws_a_bar_pair_per_donor(seeded, page, page_log, prefix,
     # "no delivery reported" or a delivery of undisclosed amount, never a zero bar.
     assert expected_bars(chart) == [18, 3]
     assert bars(page, "donors") == expected_bars(chart)
+    # The words stand on the rows of the donors without a delivery figure, not on a row of their own.
+    rows = page.locator("#chart-donors .yaxislayer-above .ytick text").all_inner_texts()
+    assert len(rows) == 18 and "NaN" not in rows
+    worded = [category for category, gap in zip(chart.categories, chart.series[1].gaps, strict=True) if gap]
+    assert page.locator("#chart-donors .scatterlayer .textpoint").count() == len(worded) == 11
     assert page.locator("#chart-donors h2").inner_text() == heading
     assert page.locator("#chart-cumulative .scatterlayer .trace").count() == 2
     assert_clean(page_log)

@@ -12,9 +12,11 @@
     var source = document.getElementById(element.dataset.figure);
     if (!source || typeof Plotly === "undefined") { return; }
     var figure = JSON.parse(source.textContent);
+    // The value axis is the one that is not a category axis (x for horizontal bars), for every
+    // trace: the words "no delivery reported" are a text trace whose other axis holds the names.
+    var values = figure.layout.yaxis && figure.layout.yaxis.type === "category" ? "x" : "y";
     figure.data.forEach(function (trace) {
-      var axis = trace.orientation === "h" ? "x" : "y";
-      trace[axis] = numbers(trace[axis]);  // decimal strings in millions; numbers only for drawing
+      trace[values] = numbers(trace[values]);  // decimal strings in millions; numbers only for drawing
     });
     Plotly.newPlot(element, figure.data, figure.layout, {
       displaylogo: false,
