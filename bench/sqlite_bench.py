@@ -260,7 +260,9 @@ def main() -> None:
     from server import Gunicorn
 
     peer = sqlite3.connect(PEER_DB)
-    lines = [f"SQLite, {PLEDGES:,} pledges + {DELIVERIES:,} deliveries, {ROUNDS} rounds, load average {os.getloadavg()[0]:.1f}"]  # noqa: E501
+    lines = [
+        f"SQLite, {PLEDGES:,} pledges + {DELIVERIES:,} deliveries, {ROUNDS} rounds, load average {os.getloadavg()[0]:.1f}"
+    ]  # noqa: E501
     with Gunicorn(PORT, workers=1, env={"DATABASE_URL": f"sqlite:///{PRODUCT_DB}"}) as server:
         for label, query, arguments, question in QUESTIONS:
             lines += bench_question(label, query, arguments, question, server, peer)

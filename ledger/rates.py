@@ -104,15 +104,25 @@ class RateBook:
         days = self._days.get(currency)
         return days[-1] if days else None
 
+    def position(self, currency: str, day: date) -> int:
+        """Which publication of `currency` applies on `day` (an index for `quote_at`); raises
+        MissingRate. For callers that convert many days and want each publication once."""
+        index = bisect.bisect_right(self._days.get(currency, ()), day) - 1
+        if index < 0:
+            raise MissingRate(currency, day)
+        return index
+
+    def rate_at(self, currency: str, index: int) -> Decimal:
+        return self._rates[currency][index][0]
+
+    def quote_at(self, currency: str, index: int, day: date) -> RateQuote:
+        rate, source = self._rates[currency][index]
+        return RateQuote(currency, rate, self._days[currency][index], day, source)
+
     def quote(self, currency: str, day: date) -> RateQuote:
         if currency == BASE_CURRENCY:
             return RateQuote(BASE_CURRENCY, Decimal(1), day, day, BASE_SOURCE)
-        days = self._days.get(currency, [])
-        index = bisect.bisect_right(days, day) - 1
-        if index < 0:
-            raise MissingRate(currency, day)
-        rate, source = self._rates[currency][index]
-        return RateQuote(currency, rate, days[index], day, source)
+        return self.quote_at(currency, self.position(currency, day), day)
 
     def latest_quote(self, currency: str) -> RateQuote:
         """The newest rate held, wanted for today (the day of `held_at`): stale when over a week old then."""

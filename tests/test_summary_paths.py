@@ -3,8 +3,8 @@
 The ledger has amounts whose conversions land on half a cent (half a yen, half a fils), JPY
 (no decimals) and KWD (three decimals; the ECB does not publish it, so its rates are entered by
 hand as an editor would), into the fast targets (EUR, USD) and targets outside them (NOK, JPY,
-KWD), with every `group_by` and every rate rule. On SQLite the summary has only the exact path,
-so there is nothing to compare: skipped.
+KWD), with every `group_by` and every rate rule. PostgreSQL only: SQLite's own SQL path is
+compared with the exact path in tests/test_summary_sqlite.py, on this same ledger.
 """
 
 from datetime import date
@@ -19,7 +19,7 @@ from aid.summary.parts import DONOR_PACKAGE
 from tests.builders import rate, record
 
 pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="SQLite has only the exact path: it would be compared with itself"
+    connection.vendor != "postgresql", reason="PostgreSQL's SQL paths (SQLite's is compared in test_summary_sqlite)"
 )
 GROUPS = ("donor", "programme", "package", "year", "month", DONOR_PACKAGE)  # the last: the packages chart
 RATE_RULES = (Rates(), Rates("latest"), Rates("day", date(2025, 8, 3)))

@@ -55,7 +55,7 @@ def key_value(group_by: str, raw):
     if raw is None or raw == "":
         return None
     if group_by == "month":
-        return raw if isinstance(raw, str) else f"{raw.year:04d}-{raw.month:02d}"
+        return raw[:7] if isinstance(raw, str) else f"{raw.year:04d}-{raw.month:02d}"  # SQLite's raw SQL: 'YYYY-MM-01'
     if group_by == "year":
         return int(raw) if not isinstance(raw, date) else raw.year
     return raw

@@ -1,7 +1,7 @@
 """Which path answers a summary, and the check that the fast paths answer as the exact one."""
 
 from aid import asof
-from aid.summary import exact, exact_records, fast_daily, fast_monthly, rollup
+from aid.summary import exact, exact_records, fast_daily, fast_monthly, rollup, sqlite_daily
 from aid.summary.answer import GROUP_BY, Summary, assemble
 from aid.summary.filter import LedgerFilter
 from ledger import daily
@@ -21,7 +21,7 @@ def summarize(
 ) -> Summary:
     """Raises ledger.rates.MissingRate when an amount has no rate on or before its day.
 
-    `use_rollup=False` forces the exact Python path (to verify the fast one against it).
+    `use_rollup=False` forces the exact Python path (to verify the fast ones against it).
     """
     ledger_filter = asof.present_when_unchanged(ledger_filter)  # else a moment reads the history
     parts = None
@@ -31,13 +31,15 @@ def summarize(
         parts = fast_monthly.parts(group_by, currency, rates, ledger_filter)
         if parts is None:  # a target or dates the monthly rollup does not hold: the daily totals
             parts = fast_daily.parts(group_by, currency, rates, ledger_filter)
+        if parts is None:  # SQLite: the daily totals rounded in SQL
+            parts = sqlite_daily.parts(group_by, currency, rates, ledger_filter)
     if parts is None:
         parts = exact.parts(group_by, currency, rates, ledger_filter)
     return assemble(group_by, currency, rates, parts)
 
 
 def path_differences() -> list[str]:
-    """PostgreSQL's SQL paths against the exact path (`rebuild_totals --verify`).
+    """The SQL paths against the exact path (`rebuild_totals --verify`): PostgreSQL's, or SQLite's.
 
     Within reason at a million records (each exact answer reads every daily total): every rollup
     target and one currency outside it by donor with transaction rates; every `group_by` in EUR
@@ -45,14 +47,21 @@ def path_differences() -> list[str]:
     the newest ECB day in the outside currency (those two convert in Python whatever the path,
     so one target checks the SQL that feeds them).
     """
+    if sqlite_daily.supported():  # SQLite's one SQL path: transaction rates (the others are exact already)
+        questions = [(currency, group_by, TRANSACTION) for currency in ("EUR", "NOK", "JPY") for group_by in GROUP_BY]
+        return _differing(questions)
     if not daily.supported():
-        return []  # SQLite has only the exact path
+        return []
     outside = next(code for code in ("NOK", "JPY", "CHF", "SEK") if code not in rollup.fast_targets())
     questions = [(currency, "donor", TRANSACTION) for currency in (*rollup.fast_targets(), outside)]
     questions += [(currency, group_by, TRANSACTION) for currency in ("EUR", outside) for group_by in GROUP_BY]
     newest = ecb_rates_up_to()
     fixed = [Rates("latest")] + ([Rates("day", newest)] if newest else [])
     questions += [(outside, group_by, rates) for rates in fixed for group_by in GROUP_BY]
+    return _differing(questions)
+
+
+def _differing(questions) -> list[str]:
     problems = []
     for currency, group_by, rates in dict.fromkeys(questions):
         fast, exact_answer = (_answer(group_by, currency, rates, use_rollup) for use_rollup in (True, False))

@@ -1,0 +1,163 @@
+"""SQLite's path for `rates=transaction`: the exact path's parts, rounded in SQL with integers.
+
+The exact path (aid.summary.exact) converts every daily LedgerTotal row in Python; at 100k +
+100k records that is a quarter of a million Decimal conversions. Here each (currency, day) the
+selection holds gets its conversion factor once, as a reduced fraction num/den of integers
+(`r(target) / r(source)` scaled by both currencies' minor units: exact, since ECB rates are
+decimals), in a temporary table; SQLite then rounds every row half up with integer arithmetic,
+`(2·a·num + den) div (2·den)` (away from zero for a negative amount, as ROUND_HALF_UP does), and
+sums the parts per group. Same parts, same rounding, same answer as the exact path, to the unit
+(tests/test_summary_sqlite.py compares them); the rates disclosed are the same quotes.
+
+SQLite turns an integer product that overflows 64 bits into a float, so the statement also
+reports any amount past its factor's `largest` (where `2·a·num + den` would not fit); then this
+path returns None and the exact path answers. So it does for a missing rate (the exact path
+names it) and a sum past 64 bits.
+"""
+
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from math import gcd
+
+from django.db import OperationalError, connection, transaction
+
+from aid.models import LedgerTotal
+from aid.summary.filter import LedgerFilter
+from aid.summary.parts import Parts, group_expression, key_value
+from ledger.conversion import Rates
+from ledger.currencies import BASE_CURRENCY, minor_units
+from ledger.rates import MissingRate
+
+LARGEST = 2**63 - 1  # SQLite's INTEGER
+FACTORS = "summary_factor"  # a TEMP table: each connection has its own
+WHOLE_LEDGER = LedgerFilter()
+
+# A covered row repeats the currency and day of a pledge row: pledges and deliveries name every
+# pair. The day as text (no date parsed per row: each day is parsed once, and written back as is).
+_PAIRS = """
+SELECT DISTINCT t.currency, '' || t.day FROM ({rows}) t
+WHERE t.kind <> 'covered' AND t.currency <> '' AND t.currency <> %s
+"""
+
+_PARTS = f"""
+SELECT t.group_key, t.kind,
+       SUM(CASE WHEN t.currency = '' THEN 0
+                WHEN t.currency = %s THEN t.amount_minor
+                WHEN t.amount_minor >= 0 THEN (2 * t.amount_minor * f.num + f.den) / (2 * f.den)
+                ELSE -((f.den - 2 * t.amount_minor * f.num) / (2 * f.den)) END),
+       SUM(t.records), SUM(t.undisclosed), MAX(ABS(t.amount_minor) > f.largest)
+FROM ({{rows}}) t LEFT JOIN temp.{FACTORS} f ON f.currency = t.currency AND f.day = t.day
+GROUP BY t.group_key, t.kind
+"""
+
+
+def supported() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def _daily_rows(group_by: str, ledger_filter):
+    queryset = ledger_filter.on_totals(LedgerTotal.objects.all()).annotate(group_key=group_expression(group_by))
+    rows = queryset.values_list("group_key", "kind", "currency", "day", "amount_minor", "records", "undisclosed")
+    sql, params = rows.query.sql_with_params()
+    if ledger_filter == replace(WHOLE_LEDGER, status=ledger_filter.status):
+        # Nearly every row has the status: reading the table straight through beats an index
+        # walk with a lookup per row (SQLite takes the index when it has no statistics).
+        sql = sql.replace(f'FROM "{LedgerTotal._meta.db_table}"', f'FROM "{LedgerTotal._meta.db_table}" NOT INDEXED', 1)
+    return sql, params
+
+
+def _factors(pairs, target: str, rates: Rates, result: Parts) -> list[tuple]:
+    """(currency, day, num, den, largest amount that cannot overflow) per pair; each rate used
+    disclosed in `result` once (stale if it is for its latest day). Raises MissingRate.
+
+    Rates by publication, not by day: a factor is computed once per pair of publications."""
+    days = {}
+    pairs = [
+        (currency, days.get(text) or days.setdefault(text, date.fromisoformat(text)), text) for currency, text in pairs
+    ]
+    book = rates.book_for(target, ((currency, day) for currency, day, _ in pairs))
+    target_at = {}  # day -> the target's publication index (None for EUR, whose rate is 1)
+    latest_use = {}  # (currency, publication index) -> the latest day it converts
+    scaled = {}  # (currency, source index, target index) -> (num, den, largest)
+    factors = []
+    ratio = _Ratios(book)
+    for currency, day, text in pairs:
+        if day not in target_at:
+            target_at[day] = None if target == BASE_CURRENCY else book.position(target, day)
+        source_index = None if currency == BASE_CURRENCY else book.position(currency, day)
+        target_index = target_at[day]
+        for code, index in ((currency, source_index), (target, target_index)):
+            if index is not None and latest_use.get((code, index), day) <= day:
+                latest_use[code, index] = day
+        key = (currency, source_index, target_index)
+        if key not in scaled:
+            scaled[key] = _factor(ratio(currency, source_index), ratio(target, target_index), currency, target)
+        factors.append((currency, text, *scaled[key]))
+    for (code, index), day in latest_use.items():
+        result.disclose(book.quote_at(code, index, day))
+    return factors
+
+
+class _Ratios(dict):
+    """A publication's rate as an integer ratio, once per publication (EUR, index None: 1/1)."""
+
+    def __init__(self, book):
+        super().__init__()
+        self.book = book
+
+    def __call__(self, currency: str, index: int | None) -> tuple[int, int]:
+        if index is None:
+            return 1, 1
+        key = (currency, index)
+        if key not in self:
+            self[key] = self.book.rate_at(currency, index).as_integer_ratio()
+        return self[key]
+
+
+def _factor(source: tuple[int, int], goal: tuple[int, int], currency: str, target: str) -> tuple[int, int, int]:
+    """value × r(target) / r(source), from the source's minor units to the target's, as a reduced
+    fraction num/den, and the largest amount for which 2·a·num + den fits in SQLite's INTEGER."""
+    (source_num, source_den), (goal_num, goal_den) = source, goal
+    num, den = goal_num * source_den, goal_den * source_num
+    shift = minor_units(target) - minor_units(currency)
+    num, den = (num * 10**shift, den) if shift >= 0 else (num, den * 10**-shift)
+    common = gcd(num, den)
+    num, den = num // common, den // common
+    return num, den, (LARGEST - den) // (2 * num)
+
+
+def parts(group_by: str, target: str, rates: Rates, ledger_filter) -> Parts | None:
+    if not supported() or rates.mode != "transaction":
+        return None
+    rows, params = _daily_rows(group_by, ledger_filter)
+    result = Parts()
+    # One transaction: both statements read the same ledger, and the temporary rows are written
+    # at once (in autocommit, SQLite would commit each row of the factors on its own).
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_PAIRS.format(rows=rows), (*params, target))
+        try:
+            factors = _factors(cursor.fetchall(), target, rates, result)
+        except MissingRate:
+            return None
+        # `day` declared as the totals' column is (a date): the same affinity, so the key is used.
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {FACTORS} (currency TEXT, day date, num INTEGER, den INTEGER,"
+            " largest INTEGER, PRIMARY KEY (currency, day)) WITHOUT ROWID"
+        )
+        cursor.execute(f"DELETE FROM temp.{FACTORS}")
+        cursor.executemany(f"INSERT INTO temp.{FACTORS} VALUES (%s, %s, %s, %s, %s)", factors)
+        try:
+            cursor.execute(_PARTS.format(rows=rows), (target, *params))
+            fetched = cursor.fetchall()
+        except OperationalError:  # a sum past 64 bits ("integer overflow"): the exact path adds in Python
+            return None
+        finally:
+            cursor.execute(f"DELETE FROM temp.{FACTORS}")
+    if any(overflows for *_, overflows in fetched):
+        return None
+    units = minor_units(target)
+    for group_key, kind, converted, records, undisclosed, _ in fetched:
+        value = Decimal(int(converted or 0)).scaleb(-units)
+        result.add(key_value(group_by, group_key), kind, value, int(records), int(undisclosed))
+    return result
