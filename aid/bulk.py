@@ -17,7 +17,7 @@ from aid import services
 from aid.models import Donor, Pledge, Status
 from aid.rules import CleanRecord
 from aid.staging import analyze, copy_rows, row_planner, temp_table
-from aid.summary import rollup, totals
+from aid.summary import rollup, sqlite_daily, totals
 
 STAGING_COLUMNS = (
     ("line", "integer"),
@@ -305,3 +305,4 @@ def create_records(
         cursor.execute("DROP TABLE import_sources")
         cursor.execute("DROP TABLE import_links")
     rollup.touch(touched)
+    sqlite_daily.refresh_statistics(len(planned))

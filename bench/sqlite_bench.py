@@ -73,7 +73,6 @@ def ledger_csv() -> Path:
 
 def load_product(csv_path: Path) -> None:
     from django.core.management import call_command
-
     from run import donors_of, import_file  # (run sets DATABASE_URL for its children: Gunicorn gets ours)
 
     PRODUCT_DB.unlink(missing_ok=True)

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 
 from aid import progress
 from aid.models import Delivery, LedgerTotal, Pledge, Status
-from aid.summary import rollup
+from aid.summary import rollup, sqlite_daily
 
 KEY_FIELDS = ("kind", "status", "donor", "programme", "package", "currency", "day")
 
@@ -137,4 +137,5 @@ def rebuild() -> int:
     LedgerTotal.objects.bulk_create(rows, batch_size=5000)
     rollup.rebuild()
     progress.rebuild()
+    sqlite_daily.refresh_statistics(len(rows))
     return len(rows)
