@@ -18,6 +18,7 @@
 """
 
 import os
+import socket
 import sqlite3
 import statistics
 import subprocess
@@ -258,6 +259,9 @@ def main() -> None:
         load_peer(csv_path)
     from server import Gunicorn
 
+    with socket.socket() as probe:  # a server left on the port would answer for ours (another database)
+        if probe.connect_ex(("127.0.0.1", PORT)) == 0:
+            raise SystemExit(f"127.0.0.1:{PORT} is taken: set BENCH_PORT")
     peer = sqlite3.connect(PEER_DB)
     lines = [
         f"SQLite, {PLEDGES:,} pledges + {DELIVERIES:,} deliveries, {ROUNDS} rounds, load average {os.getloadavg()[0]:.1f}"
