@@ -50,9 +50,12 @@ def test_a_filter_reads_through_the_index_and_agrees(ledger, exact_calls, curren
     assert (fast.total.pledges, fast.total.undisclosed_pledges, fast.total.deliveries) == (3, 1, 1)
 
 
-def test_a_fixed_rate_day_is_left_to_the_exact_path(ledger):  # noqa: F811
-    assert sqlite_daily.parts("donor", "NOK", Rates("latest"), LedgerFilter()) is None
-    assert sqlite_daily.parts("donor", "NOK", Rates("day", date(2025, 8, 3)), LedgerFilter()) is None
+@pytest.mark.parametrize("rates", [Rates("latest"), Rates("day", date(2025, 8, 3))], ids=str)
+@pytest.mark.parametrize("group_by", GROUPS)
+def test_one_rate_for_every_day_agrees_too(ledger, exact_calls, rates, group_by):  # noqa: F811
+    fast = summarize(group_by=group_by, currency="KWD", rates=rates)
+    assert not exact_calls
+    assert fast == summarize(group_by=group_by, currency="KWD", rates=rates, use_rollup=False)
 
 
 def test_an_amount_that_could_overflow_64_bits_is_answered_exactly(ledger, exact_calls, monkeypatch):  # noqa: F811

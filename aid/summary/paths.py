@@ -47,8 +47,9 @@ def path_differences() -> list[str]:
     the newest ECB day in the outside currency (those two convert in Python whatever the path,
     so one target checks the SQL that feeds them).
     """
-    if sqlite_daily.supported():  # SQLite's one SQL path: transaction rates (the others are exact already)
+    if sqlite_daily.supported():  # SQLite's one SQL path
         questions = [(currency, group_by, TRANSACTION) for currency in ("EUR", "NOK", "JPY") for group_by in GROUP_BY]
+        questions += [("NOK", group_by, Rates("latest")) for group_by in GROUP_BY]
         return _differing(questions)
     if not daily.supported():
         return []

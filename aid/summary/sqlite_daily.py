@@ -1,4 +1,4 @@
-"""SQLite's path for `rates=transaction`: the exact path's parts, rounded in SQL with integers.
+"""SQLite's path: the exact path's parts, rounded in SQL with integers (`rates=transaction`).
 
 The exact path (aid.summary.exact) converts every daily LedgerTotal row in Python; at 100k +
 100k records that is a quarter of a million Decimal conversions. Here each (currency, day) the
@@ -12,7 +12,8 @@ sums the parts per group. Same parts, same rounding, same answer as the exact pa
 SQLite turns an integer product that overflows 64 bits into a float, so the statement also
 reports any amount past its factor's `largest` (where `2·a·num + den` would not fit); then this
 path returns None and the exact path answers. So it does for a missing rate (the exact path
-names it) and a sum past 64 bits.
+names it) and a sum past 64 bits. With a fixed day or `latest` the parts are summed per currency
+in SQL and converted by the exact path's `convert_rows`.
 """
 
 from dataclasses import replace
@@ -23,6 +24,7 @@ from math import gcd
 from django.db import OperationalError, connection, transaction
 
 from aid.models import LedgerTotal
+from aid.summary import exact
 from aid.summary.filter import LedgerFilter
 from aid.summary.parts import Parts, group_expression, key_value
 from ledger.conversion import Rates
@@ -53,6 +55,12 @@ GROUP BY t.group_key, t.kind
 
 
 STATISTICS_AFTER = 10_000  # rows written at once (an import, a rebuild) before the statistics are refreshed
+
+
+_PER_CURRENCY = """
+SELECT t.group_key, t.kind, t.currency, SUM(t.amount_minor), SUM(t.records), SUM(t.undisclosed)
+FROM ({rows}) t GROUP BY t.group_key, t.kind, t.currency
+"""
 
 
 def supported() -> bool:
@@ -140,9 +148,11 @@ def _factor(source: tuple[int, int], goal: tuple[int, int], currency: str, targe
 
 
 def parts(group_by: str, target: str, rates: Rates, ledger_filter) -> Parts | None:
-    if not supported() or rates.mode != "transaction":
+    if not supported():
         return None
     rows, params = _daily_rows(group_by, ledger_filter)
+    if rates.mode != "transaction":
+        return _one_rate_parts(rows, params, group_by, target, rates)
     result = Parts()
     # One transaction: both statements read the same ledger, and the temporary rows are written
     # at once (in autocommit, SQLite would commit each row of the factors on its own).
@@ -173,3 +183,13 @@ def parts(group_by: str, target: str, rates: Rates, ledger_filter) -> Parts | No
         value = Decimal(int(converted or 0)).scaleb(-units)
         result.add(key_value(group_by, group_key), kind, value, int(records), int(undisclosed))
     return result
+
+
+def _one_rate_parts(rows: str, params, group_by: str, target: str, rates: Rates) -> Parts:
+    """A fixed day or `latest`: one rate per currency, so a part is all of a currency in a group
+    (a few rows, summed in SQL over the same selection), converted by the exact path's code."""
+    with connection.cursor() as cursor:
+        cursor.execute(_PER_CURRENCY.format(rows=rows), params)
+        fetched = cursor.fetchall()
+    names = ("group_key", "kind", "currency", "amount_minor", "records", "undisclosed")
+    return exact.convert_rows([dict(zip(names, row, strict=True)) for row in fetched], group_by, target, rates)
