@@ -17,10 +17,13 @@ The paths (`paths.summarize` picks one; each hands back `parts.Parts`):
 - fast, PostgreSQL only, in SQL with the conversion of `conversion_sql`:
   `fast_monthly` (the monthly rollup: whole months, fast targets) and `fast_daily` (the daily
   totals: any target, `rates=transaction`);
+- fast, SQLite only: `sqlite_daily` (the daily totals; each part rounded half up in SQL with an
+  exact integer factor per currency and day, or summed per currency for one rate a currency);
 - exact, any database, in Python with `ledger.conversion`: `exact` (the daily totals) and
   `exact_records` (the records themselves, for a filter the totals do not carry).
 The fast paths answer exactly what the exact path answers; `paths.path_differences`
-(`rebuild_totals --verify`) and tests/test_summary_paths.py compare them.
+(`rebuild_totals --verify`), tests/test_summary_paths.py (PostgreSQL) and
+tests/test_summary_sqlite.py (SQLite) compare them.
 """
 
 from aid.summary.answer import GROUP_BY, Group, Summary
