@@ -11,10 +11,11 @@ from datetime import date
 import pytest
 from django.db import connection
 
+from aid import summary
 from aid.summary import LedgerFilter, Rates, exact, sqlite_daily, summarize
 from ledger.rates import MissingRate
 from tests.builders import record
-from tests.test_summary_paths import GROUPS, ledger, verify_finds_a_path_off_by_a_cent  # noqa: F401 (the fixture)
+from tests.test_summary_paths import GROUPS, ledger, off_by_a_cent  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="SQLite's own path; PostgreSQL's paths are compared in test_summary_paths"
@@ -74,8 +75,14 @@ def test_a_missing_rate_is_named_as_the_exact_path_names_it(ledger):  # noqa: F8
         summarize(currency="EUR")
 
 
-def test_verify_compares_the_sqlite_path_with_the_exact_path(ledger, monkeypatch):  # noqa: F811
-    verify_finds_a_path_off_by_a_cent(sqlite_daily, monkeypatch)
+@pytest.mark.parametrize("rates_mode", ["transaction", "latest"])
+def test_verify_compares_the_sqlite_path_with_the_exact_path(ledger, monkeypatch, rates_mode):  # noqa: F811
+    assert summary.path_differences() == []
+    off_by_a_cent(sqlite_daily, monkeypatch, rates_mode)
+    assert (
+        f"summary by donor in NOK, rates={rates_mode}: the SQL path differs from the exact path"
+        in summary.path_differences()
+    )
 
 
 def test_the_temporary_factors_are_emptied_after_each_answer(ledger):  # noqa: F811
