@@ -147,6 +147,15 @@ def _factor(source: tuple[int, int], goal: tuple[int, int], currency: str, targe
     return num, den, (LARGEST - den) // (2 * num)
 
 
+def _create_factors(cursor) -> None:
+    # Not remembered per connection: a transaction that rolls back takes a temporary table with it.
+    # `day` declared as the totals' column is (a date): the same affinity, so the key is used.
+    cursor.execute(
+        f"CREATE TEMP TABLE IF NOT EXISTS {FACTORS} (currency TEXT, day date, num INTEGER, den INTEGER,"
+        " largest INTEGER, PRIMARY KEY (currency, day)) WITHOUT ROWID"
+    )
+
+
 def parts(group_by: str, target: str, rates: Rates, ledger_filter) -> Parts | None:
     if not supported():
         return None
@@ -156,25 +165,21 @@ def parts(group_by: str, target: str, rates: Rates, ledger_filter) -> Parts | No
     result = Parts()
     # One transaction: both statements read the same ledger, and the temporary rows are written
     # at once (in autocommit, SQLite would commit each row of the factors on its own).
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         cursor.execute(_PAIRS.format(rows=rows), (*params, target))
         try:
             factors = _factors(cursor.fetchall(), target, rates, result)
         except MissingRate:
             return None
-        # `day` declared as the totals' column is (a date): the same affinity, so the key is used.
-        cursor.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {FACTORS} (currency TEXT, day date, num INTEGER, den INTEGER,"
-            " largest INTEGER, PRIMARY KEY (currency, day)) WITHOUT ROWID"
-        )
-        cursor.execute(f"DELETE FROM temp.{FACTORS}")
-        cursor.executemany(f"INSERT INTO temp.{FACTORS} VALUES (%s, %s, %s, %s, %s)", factors)
+        _create_factors(cursor)
+        cursor.executemany(f"INSERT OR REPLACE INTO temp.{FACTORS} VALUES (%s, %s, %s, %s, %s)", factors)
         try:
             cursor.execute(_PARTS.format(rows=rows), (target, *params))
             fetched = cursor.fetchall()
         except OperationalError:  # a sum past 64 bits ("integer overflow"): the exact path adds in Python
             return None
         finally:
+            # Left empty, so the next answer needs no DELETE first (and every pair it joins, it replaces).
             cursor.execute(f"DELETE FROM temp.{FACTORS}")
     if any(overflows for *_, overflows in fetched):
         return None
