@@ -12,7 +12,8 @@
 4. per question, BENCH_ROUNDS rounds (default 7), the order swapped every round: the product's
    `aid.summary.summarize`, its API `summary/` (gunicorn, 1 worker, 127.0.0.1), and every peer
    formulation (../shared/perf/peer_s*.sql, adapted for a target other than EUR, `latest` and a
-   filter); the floor is the formulation with the smallest median. Ratio of medians;
+   filter); the floor is the formulation with the smallest median. Ratio of medians. The ledger
+   version is bumped before each API request, so the shared cache never answers for the summary;
 5. checks the answers agree per donor: the peer rounds each donor's float total once, the product
    rounds each daily part (SPEC §5), so they may differ by up to half a cent per part.
 """
@@ -215,12 +216,15 @@ def agreement(summary, peer_rows) -> str:
 
 
 def bench_question(label, query, arguments, question, server, peer) -> list[str]:
+    from aid.serving.version import bump
+
     call = product_call(arguments)
     formulations = peer_formulations(question)
     timings: dict[str, list[float]] = {"summarize": [], "API": [], **{name: [] for name in formulations}}
 
     def product():
         timings["summarize"].append(timed_ms(call)[0])
+        bump()  # a new ledger version: the API computes its answer instead of serving the cached one
         timings["API"].append(server.time_get(f"/api/v1/summary/?{query}"))
 
     def floor():
@@ -255,6 +259,10 @@ def main() -> None:
     django.setup()
     if os.environ.get("BENCH_REUSE") != "1" or not PRODUCT_DB.exists():
         load_product(csv_path)
+    else:  # the file of the last run, migrated to this code
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
     if os.environ.get("BENCH_REUSE") != "1" or not PEER_DB.exists():
         load_peer(csv_path)
     from server import Gunicorn
