@@ -29,21 +29,7 @@ os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 DB = os.environ["DATABASE_URL"].rsplit("/", 1)[1]
 
-
-def psql(*args: str) -> str:
-    command = ["psql", "-h", "127.0.0.1", "-U", "postgres", "-Atc", *args]
-    return subprocess.run(command, capture_output=True, text=True, check=True).stdout.strip()
-
-
-def prepare_database(keep: bool) -> bool:
-    exists = psql(f"SELECT 1 FROM pg_database WHERE datname='{DB}'")
-    if exists and keep:
-        return True
-    if exists:
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", DB], check=True)
-    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB], check=True)
-    return False
-
+from bench import summary_bench  # noqa: E402 (reads BENCH_DATABASE_URL)
 
 SOURCES_SQL = """
 INSERT INTO aid_source (url, title, publisher, kind)
@@ -71,11 +57,9 @@ def build(records: int) -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench.summary_bench import generate
-
     call_command("migrate", verbosity=0)
     start = time.perf_counter()
-    generate(records)
+    summary_bench.generate(records)
     with connection.cursor() as cursor:
         cursor.execute(SOURCES_SQL)
     print(f"built {records:,} + {records:,} records with sources in {time.perf_counter() - start:.0f} s", flush=True)
@@ -141,7 +125,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="reuse the bench database if it exists")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    reuse = prepare_database(args.keep)
+    reuse = summary_bench.prepare_database(args.keep, DB)
 
     import django
 

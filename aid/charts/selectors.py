@@ -100,10 +100,11 @@ def _with_details(model, chosen):
 
 def record_count(ledger_filter: LedgerFilter, order: str = "date") -> int:
     """How many records `ledger_records` lists in that order (over all its pages)."""
-    if ledger_filter.as_of is not None:
+    if order == "waiting" and ledger_filter.as_of is not None:  # "waiting" reads the computed figures
         return len(_records_as_they_stood(ledger_filter, order))
     if order == "waiting":
         return longest_waiting_first(records(Pledge, ledger_filter)).count()
+    # Newest first: counted in SQL, from the history rows when the filter asks about a moment.
     return sum(records(model, ledger_filter).count() for _kind, model in KINDS)
 
 

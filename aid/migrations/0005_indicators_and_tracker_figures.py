@@ -1,11 +1,12 @@
 """Donors' yearly indicators and other trackers' figures (issue 12); Editors maintain them."""
 
-from django.contrib.auth.management import create_permissions
 
 import django.db.models.deletion
 import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
+
+from aid.migrations._grants import Grants
 
 
 CONTEXT_MODELS = ("indicator", "trackerfigure")
@@ -13,22 +14,7 @@ GRANTS = {
     "Researchers": [f"view_{model}" for model in CONTEXT_MODELS],
     "Editors": [f"{action}_{model}" for model in CONTEXT_MODELS for action in ("view", "add", "change", "delete")],
 }
-
-
-def grant(Group, Permission):
-    """Give the review groups their rights on the context figures (also used by tests after a flush)."""
-    for name, codenames in GRANTS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="aid", codename__in=codenames))
-
-
-def create_permissions_and_grant(apps, schema_editor):
-    # Permissions are normally created after all migrations ran; these are needed now.
-    app_config = apps.get_app_config("aid")
-    app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
-    grant(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+GRANTS_DURING_MIGRATE = Grants("aid", GRANTS)
 
 
 class Migration(migrations.Migration):
@@ -135,5 +121,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('donor', 'name', 'year'), name='one_indicator_per_year')],
             },
         ),
-        migrations.RunPython(create_permissions_and_grant, migrations.RunPython.noop),
+        migrations.RunPython(GRANTS_DURING_MIGRATE.create_permissions_and_grant, migrations.RunPython.noop),
     ]
