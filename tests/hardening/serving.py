@@ -16,15 +16,19 @@ START_TIMEOUT = 90
 REDIS_URL = os.environ.get("TEST_CACHE_URL", "redis://127.0.0.1:6379/9")
 
 
-def free_port() -> int:
+def listening_socket() -> socket.socket:
+    """A socket bound to a free port of 19900-19999, handed to gunicorn (`fd://`): two test runs
+    in parallel (CI runs PostgreSQL and SQLite at once) can never take the same port, where a
+    probed-then-freed port let one run's gunicorn fail to bind while its test talked to the other's."""
     for port in PORTS:
-        with socket.socket() as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
+        listener = socket.socket()
+        try:
+            listener.bind(("127.0.0.1", port))
+        except OSError:
+            listener.close()
+            continue
+        listener.listen(128)
+        return listener
     raise RuntimeError("no free port in 19900-19999")
 
 
@@ -53,22 +57,23 @@ def get(url: str, headers: dict | None = None, timeout: float = 120) -> tuple[in
 
 @contextmanager
 def gunicorn(workers: int = 3, **env: str):
-    port = free_port()
+    listener = listening_socket()
     command = [
         sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(workers),
-        "--bind", f"127.0.0.1:{port}", "--timeout", "120", "--graceful-timeout", "5", "--preload",
+        "--bind", f"fd://{listener.fileno()}", "--timeout", "120", "--graceful-timeout", "5", "--preload",
     ]  # fmt: skip
     server = subprocess.Popen(
-        command, cwd=ROOT, env=production_env(**env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    base = f"http://127.0.0.1:{port}"
+        command, cwd=ROOT, env=production_env(**env), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        pass_fds=[listener.fileno()],
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{listener.getsockname()[1]}"
     try:
         deadline = time.monotonic() + START_TIMEOUT
         while True:
             if server.poll() is not None:
                 raise RuntimeError(f"gunicorn exited: {server.stderr.read().decode()[-2000:]}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            try:  # the socket accepts before gunicorn serves: wait for an answer (a 404, not throttled)
+                get(f"{base}/__ready__", timeout=2)
                 break
             except OSError:
                 if time.monotonic() > deadline:
@@ -83,3 +88,4 @@ def gunicorn(workers: int = 3, **env: str):
             server.kill()
             server.wait()
         server.stderr.close()
+        listener.close()
