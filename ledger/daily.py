@@ -1,4 +1,5 @@
-"""The forward-filled daily rate table that PostgreSQL joins against (see DailyRate).
+"""The forward-filled daily rate table that PostgreSQL joins against (see DailyRate), and
+SQLite's daily factors (ledger.daily_factors), both rebuilt here whenever rates are written.
 
 Filled from FIRST_DAY (the war began in 2014; earlier records are converted by the exact
 Python path instead) to a year past today, so new records find their day's rate; a day past
@@ -8,6 +9,8 @@ the filled range also falls back to the Python path, never to a wrong rate.
 from datetime import date, timedelta
 
 from django.db import connection, transaction
+
+from ledger import daily_factors
 
 FIRST_DAY = date(2014, 1, 1)
 AHEAD = timedelta(days=366)
@@ -35,14 +38,17 @@ def filled_until() -> date:
 
 @transaction.atomic
 def refresh(currencies=None) -> None:
-    """Rebuild the daily rows of `currencies` (all when None). A no-op except on PostgreSQL."""
-    if not supported():
-        return
+    """Rebuild the daily rows of `currencies` (all when None): DailyRate on PostgreSQL, DailyFactor on SQLite."""
     from ledger.models import DailyRate, ExchangeRate
 
     if currencies is None:
         currencies = list(ExchangeRate.objects.values_list("currency", flat=True).distinct())
     currencies = sorted(set(currencies))
+    if connection.vendor == "sqlite":
+        daily_factors.refresh(currencies, FIRST_DAY, filled_until())
+        return
+    if not supported():
+        return
     DailyRate.objects.filter(currency__in=currencies).delete()
     with connection.cursor() as cursor:
         cursor.execute(_FILL, {"currencies": currencies, "first": FIRST_DAY, "last": filled_until()})

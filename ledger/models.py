@@ -52,3 +52,30 @@ class DailyRate(models.Model):
 
     def __str__(self):
         return f"{self.currency} {self.day}: {self.rate} (published {self.rate_day})"
+
+
+class DailyFactor(models.Model):
+    """For every calendar day, the rate that applies then as exact integers: 1 EUR = mantissa /
+    10^decimals units of `currency`, so one minor unit of it is worth `unit_scale / mantissa`
+    thousandths of a euro, with unit_scale = 10^(decimals − the currency's minor units + 3).
+
+    The rate is that of `rate_day`, the latest publication on or before `day`. An amount of
+    minor units a converts into a target's minor units exactly as
+    a × mantissa(target) × unit_scale(source) / (mantissa(source) × unit_scale(target)):
+    value × r(target) / r(source), both rates decimals. It lets SQLite, which has no exact
+    decimal arithmetic, convert and round every daily total in one integer SQL aggregate
+    (aid.summary.sqlite_daily); kept by ledger.daily whenever rates are written. PostgreSQL
+    converts with DailyRate instead and never reads it.
+    """
+
+    currency = models.CharField(max_length=3)
+    day = models.DateField()
+    rate_day = models.DateField(help_text="the publication day the rate comes from")
+    mantissa = models.BigIntegerField()
+    unit_scale = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["currency", "day"], name="one_daily_factor")]
+
+    def __str__(self):
+        return f"{self.currency} {self.day}: {self.mantissa} / {self.unit_scale} (published {self.rate_day})"

@@ -7,14 +7,17 @@ tests/test_summary_paths.py compares.
 """
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 
 from aid import summary
 from aid.summary import LedgerFilter, Rates, exact, sqlite_daily, summarize
+from ledger.models import ExchangeRate
 from ledger.rates import MissingRate
-from tests.builders import record
+from ledger.services import delete_rates
+from tests.builders import rate, record
 from tests.test_summary_paths import GROUPS, ledger, off_by_a_cent  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.skipif(
@@ -59,13 +62,24 @@ def test_one_rate_for_every_day_agrees_too(ledger, exact_calls, rates, group_by)
     assert fast == summarize(group_by=group_by, currency="KWD", rates=rates, use_rollup=False)
 
 
-def test_an_amount_that_could_overflow_64_bits_is_answered_exactly(ledger, exact_calls, monkeypatch):  # noqa: F811
-    expected = summarize(currency="NOK", use_rollup=False)
-    exact_calls.clear()
-    monkeypatch.setattr(sqlite_daily, "LARGEST", 10**7)  # as if the amounts were near SQLite's limit
+def test_an_amount_whose_product_passes_64_bits_is_still_converted_in_sql(ledger, exact_calls):  # noqa: F811
+    # 80 billion USD in cents times USD->NOK's factor 600015/60000: 2·a·n alone would not fit in
+    # 64 bits; the path splits the amount by the denominator first, and the result fits.
+    record("pledge", ref="NL-BIG", donor="NL", amount="80000000000", currency="USD", date="2025-08-04")
+    fast = summarize(currency="NOK")
+    assert not exact_calls
+    assert fast == summarize(currency="NOK", use_rollup=False)
+    assert fast.total.pledged > Decimal("800000000000")  # at 12.0003 NOK per 1.2 USD
+
+
+def test_a_result_past_64_bits_is_answered_by_the_exact_path(ledger, exact_calls):  # noqa: F811
+    # 9·10^15 EUR is 1.08·10^19 øre: SQLite's integer product turns into a float, which the path refuses.
+    record("pledge", ref="NL-HUGE", donor="NL", amount="9000000000000000", currency="EUR", date="2025-08-04")
     assert sqlite_daily.parts("donor", "NOK", Rates(), LedgerFilter()) is None
-    assert summarize(currency="NOK") == expected
+    exact_calls.clear()
+    fast = summarize(currency="NOK")
     assert exact_calls, "the exact path answered"
+    assert fast.total.pledged > Decimal("108000000000000000")
 
 
 def test_a_missing_rate_is_named_as_the_exact_path_names_it(ledger):  # noqa: F811
@@ -85,8 +99,32 @@ def test_verify_compares_the_sqlite_path_with_the_exact_path(ledger, monkeypatch
     )
 
 
-def test_the_temporary_factors_are_emptied_after_each_answer(ledger):  # noqa: F811
-    summarize(currency="NOK")
+@pytest.mark.parametrize("currency", ["EUR", "NOK"])
+def test_a_rate_entered_later_converts_its_days_at_once(ledger, exact_calls, currency):  # noqa: F811
+    rate("USD", "2025-08-03", "1.1500")  # NL-2 (2025-08-03) took 2025-08-01's rate until now
+    rate("NOK", "2025-08-03", "11.5000")
+    fast = summarize(currency=currency)
+    assert not exact_calls
+    assert fast == summarize(currency=currency, use_rollup=False)
+    assert {"currency": "USD", "rate_date": "2025-08-03", "rate": "1.150000"} in [
+        {key: quote[key] for key in ("currency", "rate_date", "rate")} for quote in fast.rates_used
+    ]
+
+
+def test_a_deleted_rate_leaves_its_days_to_the_earlier_one(ledger, exact_calls):  # noqa: F811
+    delete_rates(ExchangeRate.objects.filter(currency="USD", day=date(2025, 8, 1)))
+    fast = summarize(currency="NOK")
+    assert not exact_calls
+    assert fast == summarize(currency="NOK", use_rollup=False)
+    assert "2025-08-01" not in {quote["rate_date"] for quote in fast.rates_used if quote["currency"] == "USD"}
+
+
+def test_a_summary_by_donor_reads_the_covering_index_without_sorting(ledger):  # noqa: F811
+    rows, params = sqlite_daily._daily_rows("donor", LedgerFilter()).sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM temp.{sqlite_daily.FACTORS}")
-        assert cursor.fetchone()[0] == 0
+        cursor.execute(
+            f"EXPLAIN QUERY PLAN SELECT group_key, kind, SUM(amount_minor) FROM ({rows}) GROUP BY 1, 2", params
+        )
+        plan = " / ".join(row[-1] for row in cursor.fetchall())
+    assert f"COVERING INDEX {sqlite_daily.COVERING_INDEX}" in plan, plan
+    assert "TEMP B-TREE" not in plan, plan

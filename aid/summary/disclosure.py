@@ -18,11 +18,24 @@ from django.db import connections
 
 from ledger.rates import STALE_AFTER
 
+RATE_PLACES = Decimal("0.000001")  # ledger.models.ExchangeRate.rate's decimal places
+
+
+def _day(value) -> str:
+    return value if isinstance(value, str) else value.isoformat()  # SQLite answers dates as text
+
+
+def _rate(value) -> Decimal:
+    """A rate as the exact path reads it. SQLite stores a rate as a REAL (an INTEGER when whole) and
+    hands that back; the decimal it was written as has at most 15 digits, so the shortest repr of
+    the float is that decimal (what Django's own SQLite converter reads, at the field's places)."""
+    return Decimal(repr(value)).quantize(RATE_PLACES) if isinstance(value, int | float) else value
+
 
 def day_row(currency: str, rate_day, rate, oldest_days: int, source: str) -> dict:
     """A rate an SQL path used, with the longest distance from it to a day it answered for."""
     return {
-        "currency": currency, "rate_date": rate_day.isoformat(), "rate": str(rate),
+        "currency": currency, "rate_date": _day(rate_day), "rate": str(_rate(rate)),
         "stale": oldest_days > STALE_AFTER.days, "source": source,
     }  # fmt: skip
 
@@ -65,7 +78,7 @@ GROUP BY currency, source
 
 
 def fold_sql(days_sql: str, params, alias: str = "default") -> list[dict]:
-    """`ranges` of the rate days `days_sql` selects, folded by PostgreSQL (a summary over years
+    """`ranges` of the rate days `days_sql` selects, folded by the database (a summary over years
     uses thousands of rate days; folding them in Python cost more than its totals)."""
     with connections[alias].cursor() as cursor:
         cursor.execute(_FOLD.format(days_sql=days_sql, stale=STALE_AFTER.days), params)
@@ -73,7 +86,8 @@ def fold_sql(days_sql: str, params, alias: str = "default") -> list[dict]:
     columns = ("currency", "source", "first_day", "last_day", "days", "min_rate", "max_rate", "stale_days")
     folded = [dict(zip(columns, row, strict=True)) for row in sorted(rows, key=lambda row: row[:2])]
     for entry in folded:
-        entry["first_day"], entry["last_day"] = entry["first_day"].isoformat(), entry["last_day"].isoformat()
+        entry["first_day"], entry["last_day"] = _day(entry["first_day"]), _day(entry["last_day"])
+        entry["min_rate"], entry["max_rate"] = _rate(entry["min_rate"]), _rate(entry["max_rate"])
     return [_shown(entry) for entry in folded]
 
 

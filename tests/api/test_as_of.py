@@ -16,7 +16,7 @@ from aid import asof, services
 from aid.models import Delivery, Pledge, Programme, Valuation
 from aid.releases.making import make_release
 from aid.summary import exact_records
-from ledger.models import DailyRate, ExchangeRate
+from ledger.models import DailyFactor, DailyRate, ExchangeRate
 from tests.builders import donor, rate, record
 from tests.context.conftest import indicator
 from tests.context.test_crosscheck import tracker_figure
@@ -83,7 +83,7 @@ def fresh_ledger():
         model.objects.all().delete()
     from aid.models import ConvertedTotal, LedgerTotal
 
-    for model in (LedgerTotal, ConvertedTotal, ExchangeRate, DailyRate):
+    for model in (LedgerTotal, ConvertedTotal, ExchangeRate, DailyRate, DailyFactor):
         model.objects.all().delete()
     Programme.objects.filter(code="BILATERAL").delete()  # first written after T
 
