@@ -119,11 +119,13 @@ def test_a_deleted_rate_leaves_its_days_to_the_earlier_one(ledger, exact_calls):
     assert "2025-08-01" not in {quote["rate_date"] for quote in fast.rates_used if quote["currency"] == "USD"}
 
 
-def test_a_summary_by_donor_reads_the_covering_index_without_sorting(ledger):  # noqa: F811
+@pytest.mark.parametrize("currency", ["EUR", "NOK"])
+def test_a_summary_by_donor_reads_the_covering_index_without_sorting(ledger, currency):  # noqa: F811
     rows, params = sqlite_daily._daily_rows("donor", LedgerFilter()).sql_with_params()
     with connection.cursor() as cursor:
+        sql = sqlite_daily._parts_sql(currency, rows)
         cursor.execute(
-            f"EXPLAIN QUERY PLAN SELECT group_key, kind, SUM(amount_minor) FROM ({rows}) GROUP BY 1, 2", params
+            f"EXPLAIN QUERY PLAN {sql}", (*[currency] * 4, *params, *([currency] if currency != "EUR" else []))
         )
         plan = " / ".join(row[-1] for row in cursor.fetchall())
     assert f"COVERING INDEX {sqlite_daily.COVERING_INDEX}" in plan, plan

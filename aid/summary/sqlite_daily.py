@@ -18,21 +18,23 @@ With a fixed day or `latest` the parts are summed per currency in SQL and conver
 exact path's `convert_rows`.
 
 The daily totals are read through an index holding every column (total_summary_covering,
-SQLite only, aid migration 0017): for a summary by donor SQLite aggregates in the index's order
-without sorting, and reads the factors of one currency day after day.
+SQLite only, aid migration 0017), in (donor, day) order: a summary by donor is aggregated as the
+index comes, without sorting (the kinds as filtered sums of one group), and a few donors over
+some dates are a range of it each.
 """
 
 from decimal import Decimal
 
 from django.db import OperationalError, connection
 
-from aid.models import LedgerTotal
+from aid.models import Kind, LedgerTotal
 from aid.summary import exact
 from aid.summary.parts import Parts, group_expression, key_value
 from ledger.conversion import Rates
 from ledger.currencies import BASE_CURRENCY, minor_units
 
 COVERING_INDEX = "total_summary_covering"
+KINDS = tuple(Kind.values)
 STATISTICS_AFTER = 10_000  # rows written at once (an import, a rebuild) before the statistics are refreshed
 
 # A row's factor from its currency's minor unit to the target's, n/d (ledger.models.DailyFactor):
@@ -47,19 +49,22 @@ _INTO_OTHER = (
 )
 _TARGET_JOIN = "LEFT JOIN ledger_dailyfactor g ON g.currency = %s AND g.day = t.day"
 
-_PARTS = """
-SELECT t.group_key, t.kind,
-       SUM(CASE WHEN t.currency = '' THEN 0
+# Per group, each kind's converted sum, records and undisclosed, and whether a rate was missing.
+# Grouped by the key alone (the kinds as filtered aggregates): the covering index's order.
+_CONVERTED = """CASE WHEN t.currency = '' THEN 0
                 WHEN t.currency = %s THEN t.amount_minor
                 WHEN t.amount_minor >= 0 THEN (t.amount_minor / {d}) * {n} + (2 * (t.amount_minor %% {d}) * {n} + {d}) / (2 * {d})
-                ELSE -((-t.amount_minor / {d}) * {n} + (2 * (-t.amount_minor %% {d}) * {n} + {d}) / (2 * {d})) END),
-       SUM(t.records), SUM(t.undisclosed),
+                ELSE -((-t.amount_minor / {d}) * {n} + (2 * (-t.amount_minor %% {d}) * {n} + {d}) / (2 * {d})) END"""  # noqa: E501
+_PER_KIND = "SUM({column}) FILTER (WHERE t.kind = '{kind}')"
+_PARTS = """
+SELECT t.group_key, {per_kind},
        MAX(t.currency NOT IN ('', %s) AND ((t.currency <> 'EUR' AND s.mantissa IS NULL){target_missing}))
 FROM ({rows}) t
 LEFT JOIN ledger_dailyfactor s ON s.currency = t.currency AND s.day = t.day
 {target_join}
-GROUP BY t.group_key, t.kind
-"""  # noqa: E501
+GROUP BY t.group_key
+"""
+
 
 # The rate days used, one row each (aid.summary.disclosure): every currency's on the days it has
 # amounts not in the target, and the target's on those days; EUR is 1 by definition.
@@ -102,29 +107,38 @@ def _daily_rows(group_by: str, ledger_filter):
     return rows.values_list("group_key", "kind", "currency", "day", "amount_minor", "records", "undisclosed").query
 
 
+def _parts_sql(target: str, rows: str) -> str:
+    into_eur = target == BASE_CURRENCY
+    n, d, target_missing = _INTO_EUR if into_eur else _INTO_OTHER
+    converted = _CONVERTED.format(n=n, d=d)
+    columns = [_PER_KIND.format(column=c, kind=k) for k in KINDS for c in (converted, "t.records", "t.undisclosed")]
+    target_join = "" if into_eur else _TARGET_JOIN
+    return _PARTS.format(per_kind=", ".join(columns), target_missing=target_missing, rows=rows, target_join=target_join)
+
+
 def parts(group_by: str, target: str, rates: Rates, ledger_filter) -> Parts | None:
     if not supported():
         return None
     rows, params = _daily_rows(group_by, ledger_filter).sql_with_params()
     if rates.mode != "transaction":
         return _one_rate_parts(rows, params, group_by, target, rates)
-    into_eur = target == BASE_CURRENCY
-    n, d, target_missing = _INTO_EUR if into_eur else _INTO_OTHER
-    sql = _PARTS.format(
-        n=n, d=d, target_missing=target_missing, rows=rows, target_join="" if into_eur else _TARGET_JOIN
-    )
+    params = (*[target] * len(KINDS), target, *params, *(() if target == BASE_CURRENCY else (target,)))
     with connection.cursor() as cursor:
         try:
-            cursor.execute(sql, (target, target, *params, *(() if into_eur else (target,))))
+            cursor.execute(_parts_sql(target, rows), params)
             fetched = cursor.fetchall()
         except OperationalError:  # a sum past 64 bits ("integer overflow"): the exact path adds in Python
             return None
-    if any(missing or isinstance(converted, float) for _, _, converted, _, _, missing in fetched):
+    if any(row[-1] or any(isinstance(value, float) for value in row[1:-1]) for row in fetched):
         return None  # a missing rate (the exact path names it), or a product past 64 bits
     result = Parts()
     units = minor_units(target)
-    for group_key, kind, converted, records, undisclosed, _ in fetched:
-        result.add(key_value(group_by, group_key), kind, Decimal(converted or 0).scaleb(-units), records, undisclosed)
+    for group_key, *sums, _ in fetched:
+        key = key_value(group_by, group_key)
+        for index, kind in enumerate(KINDS):
+            converted, records, undisclosed = sums[3 * index : 3 * index + 3]
+            if records:  # a kind the group holds no row of is not a part
+                result.add(key, kind, Decimal(converted or 0).scaleb(-units), records, undisclosed)
     _disclose(result, target, ledger_filter)
     return result
 

@@ -12,8 +12,8 @@ MAX_QUERIES = {
     "/api/v1/pledges/NL-P1/?currency=USD": 7,
     "/api/v1/donors/": 3,
     "/api/v1/programmes/": 5,
-    # + the newest ECB rate day (rates_up_to); on SQLite 4 more: the (currency, day) pairs and the
-    # temporary factor table created, filled and emptied (aid.summary.sqlite_daily)
+    # + the newest ECB rate day (rates_up_to); SQLite's path (aid.summary.sqlite_daily) takes one
+    # statement for the figures and one for the rates used, as PostgreSQL's daily path does
     "/api/v1/summary/?currency=USD": 10,
     "/api/v1/summary/?group_by=package&rates=latest&currency=GBP": 6,
     "/api/v1/changes/?since=2000-01-01": 10,

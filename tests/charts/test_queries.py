@@ -10,8 +10,8 @@ from tests.builders import record
 # With the seed (tests/charts/seeding.py), the most either database takes (they differ by one or
 # two: PostgreSQL's summary reads its rollup, SQLite's its daily totals): the chart's summaries,
 # their labels, the record counts of the notes, the rates' freshness and the page's own lists.
-# SQLite's transaction-rate summary (aid.summary.sqlite_daily) takes 4 more than its exact path
-# did: the (currency, day) pairs, and its temporary factor table created, filled and emptied.
+# SQLite's transaction-rate summary (aid.summary.sqlite_daily) takes one statement for its
+# figures (and one for the rates used, when a chart shows them).
 # The packages chart took 85 queries on /programme/PURL/ and 106 after the growth below. Each
 # count includes the one read of the ledger version that the shared cache keys on (aid.serving).
 MAX_QUERIES = {
