@@ -2,12 +2,12 @@ from django.db import migrations
 
 # SQLite only (aid.summary.sqlite_daily). The first holds every column a summary reads from the
 # daily totals, in the order of a summary by donor: SQLite reads the index alone and aggregates
-# each donor as it comes without sorting the table; a few donors over some dates are one range
-# of it each. The second gives the (currency, day) pairs whose rates an answer discloses in
+# each donor (each of its currencies, with one rate for all days) as it comes, without sorting
+# the table; a few donors are one range of it each. The second gives the (currency, day) pairs whose rates an answer discloses in
 # order, without sorting them. PostgreSQL answers from its rollup instead and would only pay for
 # them on writes.
 INDEXES = {
-    "total_summary_covering": "status, donor, day, kind, currency, programme, package, amount_minor, records, undisclosed",
+    "total_summary_covering": "status, donor, kind, currency, day, programme, package, amount_minor, records, undisclosed",
     "total_status_currency_day": "status, currency, day",
 }
 
