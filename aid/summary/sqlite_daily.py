@@ -39,10 +39,13 @@ KINDS = tuple(Kind.values)
 STATISTICS_AFTER = 10_000  # rows written at once (an import, a rebuild) before the statistics are refreshed
 
 # A row's factor from its currency's minor unit to the target's, n/d (ledger.models.DailyFactor):
-# mantissa(target) × unit_scale(source) / (mantissa(source) × unit_scale(target)), the two
-# scales (powers of ten) divided by the smaller. EUR has no row: mantissa 1, unit_scale 10.
+# mantissa(target) × unit_scale(source) / (mantissa(source) × unit_scale(target)). EUR has no
+# row: mantissa 1, unit_scale 10. Into EUR (never the source then) the fraction as it stands:
+# a few operations per row, and n·d stays far inside 64 bits for any ECB rate (about 10^12; a
+# product past it turns into a float and the exact path answers). Between two other currencies
+# the two scales (powers of ten) are divided by the smaller first, so that it stays there too.
+_INTO_EUR = ("s.unit_scale", "(s.mantissa * 10)", "")
 _SOURCE_SCALE = "COALESCE(s.unit_scale, 10)"
-_INTO_EUR = (f"({_SOURCE_SCALE} / min({_SOURCE_SCALE}, 10))", f"(s.mantissa * (10 / min({_SOURCE_SCALE}, 10)))", "")
 _INTO_OTHER = (
     f"(g.mantissa * ({_SOURCE_SCALE} / min({_SOURCE_SCALE}, g.unit_scale)))",
     f"(COALESCE(s.mantissa, 1) * (g.unit_scale / min({_SOURCE_SCALE}, g.unit_scale)))",
