@@ -4,7 +4,7 @@ Called by aid.importing for the records whose ref is new, after aid.rules has ch
 row; records that exist already are updated through aid.services.save_record. It writes what
 save_record writes, in the same transaction, a statement per step instead of per record: the
 records, their sources, one history entry each ('+', with its sources), the daily totals, the
-converted rollup (aid.summary.rollup) and the delivered figure of every pledge a new delivery names.
+converted rollup (aid.summary.rollup.add_daily) and the delivered figure of every pledge a new delivery names.
 
 The rows are loaded into a temporary staging table (COPY on PostgreSQL, executemany on
 SQLite), and every later step is an INSERT … SELECT or UPDATE … FROM over it.
@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from aid import services
 from aid.models import Donor, Pledge, Status
+from aid.phases import phase
 from aid.rules import CleanRecord
 from aid.staging import analyze, copy_rows, row_planner, temp_table
-from aid.summary import rollup, sqlite_daily, totals
+from aid.summary import rollup, sqlite_daily
 
 STAGING_COLUMNS = (
     ("line", "integer"),
@@ -134,9 +135,25 @@ def _stage_links(cursor, planned: list[tuple[int, CleanRecord]]) -> None:
     analyze(cursor, "import_links")
 
 
+# A new pledge's delivered figure, from the deliveries of the same file (the only ones it can
+# have), when they are published and share its currency (or are undisclosed); any other
+# pledge gets 0 here and its figure from _refresh_progress, as before.
+NEW_PLEDGE_FIGURES = """LEFT JOIN (
+  SELECT p.ref, CASE WHEN p.currency = '' THEN 0 ELSE COALESCE(SUM(d.amount_minor), 0) END AS delivered,
+         COUNT(*) AS n, COUNT(*) - COUNT(d.amount_minor) AS undisclosed
+  FROM import_staging p JOIN import_staging d ON d.pledge_ref = p.ref AND d.kind = 'delivery'
+  WHERE p.kind = 'pledge' GROUP BY p.ref, p.currency
+  HAVING SUM(CASE WHEN p.currency <> '' AND d.currency <> '' AND d.currency <> p.currency THEN 1 ELSE 0 END) = 0
+) f ON f.ref = s.ref"""
+
+
 def _insert_records(cursor, kind: str, status: str, now) -> None:
     table = TABLES[kind]
-    if kind == "pledge":
+    if kind == "pledge" and status == Status.PUBLISHED:
+        extra = ", delivered_minor, deliveries_count, undisclosed_deliveries"
+        extra_values = ", COALESCE(f.delivered, 0), COALESCE(f.n, 0), COALESCE(f.undisclosed, 0)"
+        joins = NEW_PLEDGE_FIGURES
+    elif kind == "pledge":  # draft deliveries count in no figure
         extra, extra_values, joins = ", delivered_minor, deliveries_count, undisclosed_deliveries", ", 0, 0, 0", ""
     else:
         extra, extra_values = ", pledge_id", ", p.id"
@@ -160,6 +177,8 @@ def _record_history(cursor, kind: str, now, user, reason: str) -> None:
     """One '+' entry per new record, holding its sources (save_record writes '+' then '~')."""
     table, columns = TABLES[kind], HISTORY_COLUMNS[kind]
     selected = ", ".join(f"r.{c.strip()}" for c in columns.split(","))
+    # As save_record writes it: the pledge as created, before its deliveries gave it a figure.
+    selected = selected.replace("r.delivered_minor, r.deliveries_count, r.undisclosed_deliveries", "0, 0, 0")
     cursor.execute(
         f"INSERT INTO aid_historical{kind} ({columns}, history_date, history_change_reason, history_type, "
         f"history_user_id) SELECT {selected}, %s, %s, '+', %s FROM import_staging s "
@@ -179,9 +198,9 @@ def _record_history(cursor, kind: str, now, user, reason: str) -> None:
 TOTAL_KEYS = "kind, status, donor, programme, package, currency, day"
 
 
-def _add_totals(cursor, grouped_sql: str, params=()) -> list[totals.Contribution]:
+def _add_totals(cursor, grouped_sql: str, params=()) -> None:
     """Add grouped rows (TOTAL_KEYS, amount_minor, records, undisclosed) to LedgerTotal, as
-    totals.count does one by one; returns their keys, for the rollup.
+    totals.count does one by one, and the same to the rollup (rollup.add_daily).
 
     An UPDATE joined to the new sums, then an INSERT of the keys not there yet: one hash join,
     where INSERT … ON CONFLICT DO UPDATE probed the index row by row (2.4 s for 10,000 keys).
@@ -199,51 +218,42 @@ def _add_totals(cursor, grouped_sql: str, params=()) -> list[totals.Contribution
         f"SELECT {TOTAL_KEYS}, amount_minor, records, undisclosed FROM import_totals n "
         f"WHERE NOT EXISTS (SELECT 1 FROM aid_ledgertotal t WHERE {same_key})"
     )
-    cursor.execute(f"SELECT {TOTAL_KEYS} FROM import_totals")
-    keys = [totals.Contribution(*row, amount_minor=None) for row in cursor.fetchall()]
+    rollup.add_daily(cursor, "import_totals")
     cursor.execute("DROP TABLE import_totals")
-    return keys
 
 
-def _count_records(cursor, status: str) -> list[totals.Contribution]:
-    return _add_totals(
-        cursor,
-        "SELECT kind, %s AS status, donor, programme, package, currency, day, "
-        "COALESCE(SUM(amount_minor), 0) AS amount_minor, COUNT(*) AS records, "
-        "COUNT(*) - COUNT(amount_minor) AS undisclosed FROM import_staging "
-        "GROUP BY kind, donor, programme, package, currency, day",
-        [status],
-    )
+# The new records' own totals, and the "covered" total of the pledges that had no published
+# delivery and now have one (totals.covered; adding deliveries never takes it away): one
+# grouped table, so the daily totals and the rollup are updated once.
+NEW_TOTALS = """SELECT kind, %s AS status, donor, programme, package, currency, day,
+       COALESCE(SUM(amount_minor), 0) AS amount_minor, COUNT(*) AS records,
+       COUNT(*) - COUNT(amount_minor) AS undisclosed
+FROM import_staging GROUP BY kind, donor, programme, package, currency, day
+UNION ALL
+SELECT 'covered', p.status, d.code, pr.code, COALESCE(pk.code, ''),
+       CASE WHEN p.amount_minor IS NULL THEN '' ELSE p.currency END, p.date,
+       COALESCE(SUM(p.amount_minor), 0), COUNT(*), COUNT(*) - COUNT(p.amount_minor)
+FROM import_named n JOIN aid_pledge p ON p.id = n.id JOIN aid_donor d ON d.id = p.donor_id
+JOIN aid_programme pr ON pr.id = p.programme_id LEFT JOIN aid_package pk ON pk.id = p.package_id
+WHERE n.had = 0 AND p.deliveries_count > 0
+GROUP BY p.status, d.code, pr.code, COALESCE(pk.code, ''),
+         CASE WHEN p.amount_minor IS NULL THEN '' ELSE p.currency END, p.date"""
 
 
-def _count_covered(cursor) -> list[totals.Contribution]:
-    """Pledges that had no published delivery and now have one add their "covered" total
-    (totals.covered); adding deliveries never takes it away."""
-    return _add_totals(
-        cursor,
-        "SELECT 'covered' AS kind, p.status, d.code AS donor, pr.code AS programme, "
-        "COALESCE(pk.code, '') AS package, CASE WHEN p.amount_minor IS NULL THEN '' ELSE p.currency END AS currency, "
-        "p.date AS day, COALESCE(SUM(p.amount_minor), 0) AS amount_minor, COUNT(*) AS records, "
-        "COUNT(*) - COUNT(p.amount_minor) AS undisclosed "
-        "FROM import_named n JOIN aid_pledge p ON p.id = n.id JOIN aid_donor d ON d.id = p.donor_id "
-        "JOIN aid_programme pr ON pr.id = p.programme_id LEFT JOIN aid_package pk ON pk.id = p.package_id "
-        "WHERE n.had = 0 AND p.deliveries_count > 0 "
-        "GROUP BY p.status, d.code, pr.code, COALESCE(pk.code, ''), "
-        "CASE WHEN p.amount_minor IS NULL THEN '' ELSE p.currency END, p.date",
-    )
-
-
-def _refresh_progress(cursor) -> list[totals.Contribution]:
-    """Delivered figures of the pledges new deliveries name.
+def _refresh_progress(cursor) -> None:
+    """Delivered figures of the pledges new deliveries name (listed in import_named, for NEW_TOTALS).
 
     Where every delivery is in the pledge's currency (or undisclosed) the figure is a plain
     sum, done here in one statement; a pledge with deliveries in another currency goes
     through services.refresh_progress, which converts each (currency, day) part.
     """
-    cursor.execute(
-        "CREATE TEMPORARY TABLE import_named AS SELECT DISTINCT p.id, p.currency, 0 AS mixed, "
-        "CASE WHEN p.deliveries_count > 0 THEN 1 ELSE 0 END AS had "
-        "FROM import_staging s JOIN aid_pledge p ON p.ref = s.pledge_ref WHERE s.kind = 'delivery'"
+    cursor.execute(  # fresh: a pledge of this file, its figure written with it (NEW_PLEDGE_FIGURES)
+        "CREATE TEMPORARY TABLE import_named AS SELECT p.id, p.currency, 0 AS mixed, n.fresh, "
+        "CASE WHEN n.fresh = 0 AND p.deliveries_count > 0 THEN 1 ELSE 0 END AS had FROM ("
+        "  SELECT s.pledge_ref, MAX(CASE WHEN f.ref IS NULL THEN 0 ELSE 1 END) AS fresh FROM import_staging s "
+        "  LEFT JOIN import_staging f ON f.ref = s.pledge_ref AND f.kind = 'pledge' "
+        "  WHERE s.kind = 'delivery' GROUP BY s.pledge_ref"
+        ") n JOIN aid_pledge p ON p.ref = n.pledge_ref"
     )
     analyze(cursor, "import_named")
     _sum_deliveries(cursor)
@@ -252,9 +262,6 @@ def _refresh_progress(cursor) -> list[totals.Contribution]:
     with row_planner(cursor):
         for pledge_id in mixed:
             services.refresh_progress(Pledge.objects.get(pk=pledge_id))
-    covered = _count_covered(cursor)
-    cursor.execute("DROP TABLE import_named")
-    return covered
 
 
 def _sum_deliveries(cursor) -> None:
@@ -272,7 +279,7 @@ def _sum_deliveries(cursor) -> None:
         "         CASE WHEN n.currency = '' THEN 0 ELSE COALESCE(SUM(d.amount_minor), 0) END AS delivered, "
         "         COUNT(d.id) AS n, COUNT(d.id) - COUNT(d.amount_minor) AS undisclosed "
         "  FROM import_named n LEFT JOIN aid_delivery d ON d.pledge_id = n.id AND d.status = %s "
-        "  WHERE n.mixed = 0 GROUP BY n.id, n.currency"
+        "  WHERE n.mixed = 0 AND n.fresh = 0 GROUP BY n.id, n.currency"
         ") agg WHERE aid_pledge.id = agg.pledge_id",
         [Status.PUBLISHED],
     )
@@ -294,15 +301,22 @@ def create_records(
         return
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
-        _stage(cursor, planned)
-        _sources(cursor, planned)
-        _stage_links(cursor, planned)
+        with phase("stage rows"):
+            _stage(cursor, planned)
+        with phase("sources"):
+            _sources(cursor, planned)
+            _stage_links(cursor, planned)
         for kind in ("pledge", "delivery"):
-            _insert_records(cursor, kind, status, now)
-            _record_history(cursor, kind, now, user, reason)
-        touched = _count_records(cursor, status) + _refresh_progress(cursor)
+            with phase(f"{kind} records"):
+                _insert_records(cursor, kind, status, now)
+            with phase(f"{kind} history"):
+                _record_history(cursor, kind, now, user, reason)
+        with phase("delivered figures"):
+            _refresh_progress(cursor)
+        with phase("daily totals and rollup"):
+            _add_totals(cursor, NEW_TOTALS, [status])
+        cursor.execute("DROP TABLE import_named")
         cursor.execute("DROP TABLE import_staging")
         cursor.execute("DROP TABLE import_sources")
         cursor.execute("DROP TABLE import_links")
-    rollup.touch(touched)
     sqlite_daily.refresh_statistics(len(planned))

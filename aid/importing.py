@@ -16,6 +16,7 @@ from aid import bulk, services, writelock
 from aid.formulas import restore
 from aid.lookups import BatchLookup
 from aid.models import Status
+from aid.phases import phase
 from aid.rules import COLUMNS, REQUIRED_COLUMNS, SOURCE_ROW, BatchChecker, CleanRecord, Problem, check_source_row
 from aid.serving import version
 from aid.staging import batch_planner, row_planner
@@ -246,15 +247,17 @@ def _blamed_row(new: list[PlannedRow], error: Exception) -> PlannedRow:
 def import_ledger(
     data: bytes | str, *, status: str = Status.PUBLISHED, dry_run: bool = False, user=None
 ) -> ImportReport:
-    rows, problems = read_rows(data)
+    with phase("read CSV"):
+        rows, problems = read_rows(data)
     report = ImportReport(problems=problems)
     if problems:
         return report
     try:  # a dry run writes through the same code, then rolls back: its report is exact
         # Checked under the write lock: a second import waits for the first, then sees its rows.
         # The batch's planner settings cover the rollup refresh that deferred() runs at its end.
-        with writelock.held(), connection.cursor() as cursor, batch_planner(cursor, len(rows)), rollup.deferred():
-            report.rows, report.problems, known = _check_all(rows)
+        with phase("write transaction, commit included"), writelock.held(), connection.cursor() as cursor, batch_planner(cursor, len(rows)), rollup.deferred():
+            with phase("check rows"):
+                report.rows, report.problems, known = _check_all(rows)
             if report.problems:
                 raise _Rollback
             is_new = [row.clean.ref not in known and row.clean.record in bulk.TABLES for row in report.rows]
@@ -266,7 +269,7 @@ def import_ledger(
             # New pledges and deliveries set-wise first, so updates and valuations find them.
             _write_new(new, status, user)
             version.bump()  # the set-wise writes save no model: no signal moves the version for them
-            with row_planner(cursor):
+            with row_planner(cursor), phase("existing refs and valuations"):
                 for row in others:
                     _write(row, status, user)
             if dry_run:

@@ -64,6 +64,25 @@ def test_delivered_figures_match_the_one_by_one_computation():
     assert imported["P-NO"] == 2000
 
 
+def test_a_second_import_onto_the_same_days_changes_the_totals_and_the_rollup_as_a_recomputation():
+    import_ledger(csv_of(*FILE))
+    more = [
+        # 12.01 + 0.03 USD on one day: 10.03 EUR, where the parts rounded alone give 10.01 + 0.03
+        row("delivery", ref="D-USD-2", pledge_ref="P-EUR", amount="0.03", currency="USD", date="2025-09-04"),
+        row("pledge", ref="P-EUR-2", amount="0.05", date="2025-08-01", package="PURL-1"),
+        row("pledge", ref="P-NEW", amount="7", currency="USD", date="2025-08-20", source_url=SOURCE + "/new"),
+        row("delivery", ref="D-NEW", pledge_ref="P-NEW", amount="3", currency="USD", date="2025-09-05"),
+        row("delivery", ref="D-NO-2", donor="NO", pledge_ref="P-NO", amount="", currency="", date="2025-09-05"),
+    ]
+    assert import_ledger(csv_of(*more)).written
+    assert totals.differences() == []
+    figures = dict(Pledge.objects.values_list("ref", "delivered_minor"))
+    assert (figures["P-EUR"], figures["P-NEW"], figures["P-NO"]) == (10010 + 1003, 300, 2000)  # 12.04 USD on one day: 10.03 EUR
+    assert Pledge.objects.get(ref="P-NO").deliveries_count == 2
+    # The history entry of a new pledge holds it as created, before its deliveries (as save_record writes it).
+    assert Pledge.history.get(ref="P-NEW").delivered_minor == 0
+
+
 def test_each_new_record_has_one_history_entry_with_its_source(django_user_model):
     user = django_user_model.objects.create(username="researcher")
     import_ledger(csv_of(*FILE), user=user)

@@ -1,7 +1,9 @@
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from aid import phases
 from aid.importing import import_ledger
 from aid.models import Status
 
@@ -13,13 +15,19 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
         parser.add_argument("--draft", action="store_true", help="import as drafts, not published")
+        parser.add_argument("--timings", action="store_true", help="print the seconds each phase took (to stderr)")
 
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
         status = Status.DRAFT if options["draft"] else Status.PUBLISHED
-        report = import_ledger(path.read_bytes(), status=status, dry_run=options["dry_run"])
+        start = time.perf_counter()
+        with phases.recording() as spent:
+            report = import_ledger(path.read_bytes(), status=status, dry_run=options["dry_run"])
+        if options["timings"]:
+            for name, seconds in [*spent, ("import, in all", time.perf_counter() - start)]:
+                self.stderr.write(f"timing: {name}: {seconds:.3f} s")
         for warning in report.warnings:
             self.stderr.write(f"warning: {warning}")
         if not report.ok:
