@@ -255,7 +255,13 @@ def import_ledger(
     try:  # a dry run writes through the same code, then rolls back: its report is exact
         # Checked under the write lock: a second import waits for the first, then sees its rows.
         # The batch's planner settings cover the rollup refresh that deferred() runs at its end.
-        with phase("write transaction, commit included"), writelock.held(), connection.cursor() as cursor, batch_planner(cursor, len(rows)), rollup.deferred():
+        with (
+            phase("write transaction, commit included"),
+            writelock.held(),
+            connection.cursor() as cursor,
+            batch_planner(cursor, len(rows)),
+            rollup.deferred(),
+        ):
             with phase("check rows"):
                 report.rows, report.problems, known = _check_all(rows)
             if report.problems:

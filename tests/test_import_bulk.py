@@ -77,7 +77,11 @@ def test_a_second_import_onto_the_same_days_changes_the_totals_and_the_rollup_as
     assert import_ledger(csv_of(*more)).written
     assert totals.differences() == []
     figures = dict(Pledge.objects.values_list("ref", "delivered_minor"))
-    assert (figures["P-EUR"], figures["P-NEW"], figures["P-NO"]) == (10010 + 1003, 300, 2000)  # 12.04 USD on one day: 10.03 EUR
+    assert (figures["P-EUR"], figures["P-NEW"], figures["P-NO"]) == (
+        10010 + 1003,
+        300,
+        2000,
+    )  # 12.04 USD on one day: 10.03 EUR
     assert Pledge.objects.get(ref="P-NO").deliveries_count == 2
     # The history entry of a new pledge holds it as created, before its deliveries (as save_record writes it).
     assert Pledge.history.get(ref="P-NEW").delivered_minor == 0
