@@ -140,8 +140,9 @@ def _check_all(rows: list[tuple[int, dict]]) -> tuple[list[PlannedRow], list[str
 
     Also returns the refs the ledger holds already (those rows update; the others are new).
     """
-    source_rows = [(line, row) for line, row in rows if _is_source_row(row)]
-    record_rows = [(line, row) for line, row in rows if not _is_source_row(row)]
+    source_rows, record_rows = [], []
+    for line, row in rows:
+        (source_rows if _is_source_row(row) else record_rows).append((line, row))
     planned, messages, known = _check_records(record_rows)
     messages += _attach_sources(source_rows, planned, {(row.get("ref") or "").strip() for _, row in record_rows})
     return planned, sorted(messages, key=_line_number), known
