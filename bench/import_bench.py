@@ -19,7 +19,6 @@ and the slowest SQL statements.
 import cProfile
 import os
 import pstats
-import statistics
 import subprocess
 import sys
 import time
@@ -29,9 +28,9 @@ from run import (
     IMPORT_ROWS,
     PERF,
     PG,
+    alternate_imports,
     donors_of,
     fresh_product_database,
-    import_command,
     import_file,
     ledger_csv,
     new_rows_csv,
@@ -76,12 +75,6 @@ def timed_import(data: bytes) -> float:
     return seconds
 
 
-def timed_command(path) -> tuple[float, float, list[str]]:
-    if TEMPLATE:
-        from_template()
-    return import_command(path)
-
-
 def profile() -> None:
     from django.db import connection
 
@@ -108,24 +101,10 @@ def profile() -> None:
 
 
 def alternate(floor) -> None:
-    ours, theirs, rss = [], [], []
-    for round_no in range(ROUNDS):
-        path = new_rows_csv(round_no)
-        steps = [
-            lambda p=path: ours.append(timed_command(p)),
-            lambda p=path: theirs.append(floor.copy_in_ms(p) / 1000),
-        ]
-        for step in steps if round_no % 2 == 0 else reversed(steps):
-            step()
-        seconds, peak, phases = ours[-1]
-        rss.append(peak)
-        print(f"round {round_no}: import_ledger {seconds:.2f} s, COPY FROM {theirs[-1]:.3f} s", flush=True)
-        print(f"  phases: {'; '.join(phases)}", flush=True)
-    ours_rate = IMPORT_ROWS / statistics.median(seconds for seconds, _, _ in ours)
-    theirs_rate = IMPORT_ROWS / statistics.median(theirs)
+    ours_rate, theirs_rate, rss = alternate_imports(floor, ROUNDS, from_template if TEMPLATE else None)
     print(
         f"import_ledger {IMPORT_ROWS:,} new rows: {ours_rate:,.0f} rows/s; COPY FROM {theirs_rate:,.0f} rows/s; "
-        f"ratio {ours_rate / theirs_rate:.3f} (target >= 0.2); peak RSS of the command {max(rss):.0f} MiB "
+        f"ratio {ours_rate / theirs_rate:.3f} (target >= 0.2); peak RSS of the command {rss:.0f} MiB "
         f"(target <= 500); load average {os.getloadavg()[0]:.1f}",
         flush=True,
     )
