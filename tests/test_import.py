@@ -153,6 +153,30 @@ def test_the_command_dry_run_reports_and_writes_nothing(tmp_path, capsys):
     assert not Pledge.objects.exists()
 
 
+def test_the_command_reports_the_time_of_each_phase_with_timings(tmp_path, capsys):
+    path = tmp_path / "good.csv"
+    path.write_text(csv_of(*GOOD))
+    call_command("import_ledger", str(path), "--timings")
+    phases = [line.split(": ")[1] for line in capsys.readouterr().err.splitlines() if line.startswith("timing: ")]
+    assert phases[0] == "read CSV" and phases[-1] == "import, in all"
+    assert {"check rows", "pledge records", "delivery records", "daily totals and rollup"} <= set(phases)
+    assert Pledge.objects.filter(ref="NL-1").exists()
+
+
+def test_a_ref_holding_a_line_break_is_refused_without_matching_the_refs_on_either_side():
+    import_ledger(csv_of(row("pledge", ref="A"), row("pledge", ref="B", date="2025-08-02")))
+    report = import_ledger(
+        csv_of(
+            row("delivery", ref="A\nB", pledge_ref="A", date="2025-09-01"),
+            row("delivery", ref="D-1", pledge_ref="A\nB", date="2025-09-01"),
+        )
+    )
+    assert report.problems == [
+        "line 3, column ref: 'A\\nB': letters, digits, '.', '_' and '-' only, at most 100",
+        "line 5, column pledge_ref: 'A\\nB': no pledge with this ref",
+    ]
+
+
 def test_blank_lines_are_skipped_and_problems_name_the_line_they_are_on():
     lines = csv_of(row(ref="A"), row(ref="B", currency="EUX")).splitlines()
     report = import_ledger("\n".join([lines[0], "", lines[1], ",,,", lines[2]]) + "\n")

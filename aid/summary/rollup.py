@@ -122,7 +122,8 @@ def _same(columns, left: str, right: str) -> str:
 def add_daily(cursor, table: str) -> None:
     """Add to the rollup what was just added to aid_ledgertotal: `table` holds, per daily key
     (kind, status, donor, programme, package, currency, day), the amount_minor, records and
-    undisclosed added (a bulk import's new rows). Inside deferred() only.
+    undisclosed added (a bulk import's new rows) and the day_total the key's row holds now
+    (null: a new row, holding what was added). Inside deferred() only.
 
     A month's converted figure is the sum of its days' rounded conversions, so a day that grew
     changes it by conversion(new day total) - conversion(old day total): only the days the
@@ -143,10 +144,11 @@ SELECT tg.code AS target, t.kind, t.status, t.donor, t.programme, t.package, t.c
        CASE WHEN bool_or({MISSING_RATE}) THEN NULL ELSE SUM(({CONVERTED_MINOR}) - ({old}))::bigint END AS converted_minor,
        SUM(t.added_records) AS records, SUM(t.added_undisclosed) AS undisclosed,
        bit_or(1 << (extract(day FROM t.day)::int - 1)) AS days_mask
-FROM (SELECT lt.kind, lt.status, lt.donor, lt.programme, lt.package, lt.currency, lt.day, lt.amount_minor,
-             lt.amount_minor - n.amount_minor AS old_minor, n.amount_minor AS added_minor,
+FROM (SELECT n.kind, n.status, n.donor, n.programme, n.package, n.currency, n.day,
+             COALESCE(n.day_total, n.amount_minor) AS amount_minor,
+             COALESCE(n.day_total, n.amount_minor) - n.amount_minor AS old_minor, n.amount_minor AS added_minor,
              n.records AS added_records, n.undisclosed AS added_undisclosed
-      FROM {table} n JOIN aid_ledgertotal lt ON {_same((*KEY_NAMES, "day"), "lt", "n")}) t
+      FROM {table} n) t
 {rate_joins(units_values(fast_targets()))}
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"""
     )
