@@ -207,37 +207,39 @@ def _add_totals(cursor, grouped_sql: str, params=()) -> None:
     On PostgreSQL the UPDATE also hands back the day totals it made (`day_total`; null: a new
     key), so neither the INSERT nor the rollup reads the whole table again to find them.
     """
-    cursor.execute(
-        f"CREATE TEMPORARY TABLE import_totals AS SELECT g.*, CAST(NULL AS bigint) AS day_total FROM ({grouped_sql}) g",
-        params,
-    )
-    analyze(cursor, "import_totals")
-    same_key = " AND ".join(f"t.{key.strip()} = n.{key.strip()}" for key in TOTAL_KEYS.split(","))
-    added = (
-        "amount_minor = t.amount_minor + n.amount_minor, records = t.records + n.records, "
-        "undisclosed = t.undisclosed + n.undisclosed"
-    )
-    columns = f"{TOTAL_KEYS}, amount_minor, records, undisclosed"
-    if connection.vendor == "postgresql":
-        returned = ", ".join(f"t.{key.strip()}" for key in TOTAL_KEYS.split(","))
+    with phase("daily totals"):
         cursor.execute(
-            f"WITH t AS (UPDATE aid_ledgertotal t SET {added} FROM import_totals n WHERE {same_key} "
-            f"RETURNING {returned}, t.amount_minor) "
-            f"UPDATE import_totals n SET day_total = t.amount_minor FROM t WHERE {same_key}"
+            f"CREATE TEMPORARY TABLE import_totals AS SELECT g.*, CAST(NULL AS bigint) AS day_total FROM ({grouped_sql}) g",
+            params,
         )
-        cursor.execute(
-            f"INSERT INTO aid_ledgertotal ({columns}) SELECT {columns} FROM import_totals WHERE day_total IS NULL"
+        analyze(cursor, "import_totals")
+        same_key = " AND ".join(f"t.{key.strip()} = n.{key.strip()}" for key in TOTAL_KEYS.split(","))
+        added = (
+            "amount_minor = t.amount_minor + n.amount_minor, records = t.records + n.records, "
+            "undisclosed = t.undisclosed + n.undisclosed"
         )
-    else:
-        cursor.execute(
-            f"UPDATE aid_ledgertotal SET {added.replace('t.', 'aid_ledgertotal.')} "
-            f"FROM import_totals n WHERE {same_key.replace('t.', 'aid_ledgertotal.')}"
-        )
-        cursor.execute(
-            f"INSERT INTO aid_ledgertotal ({columns}) SELECT {columns} FROM import_totals n "
-            f"WHERE NOT EXISTS (SELECT 1 FROM aid_ledgertotal t WHERE {same_key})"
-        )
-    rollup.add_daily(cursor, "import_totals")
+        columns = f"{TOTAL_KEYS}, amount_minor, records, undisclosed"
+        if connection.vendor == "postgresql":
+            returned = ", ".join(f"t.{key.strip()}" for key in TOTAL_KEYS.split(","))
+            cursor.execute(
+                f"WITH t AS (UPDATE aid_ledgertotal t SET {added} FROM import_totals n WHERE {same_key} "
+                f"RETURNING {returned}, t.amount_minor) "
+                f"UPDATE import_totals n SET day_total = t.amount_minor FROM t WHERE {same_key}"
+            )
+            cursor.execute(
+                f"INSERT INTO aid_ledgertotal ({columns}) SELECT {columns} FROM import_totals WHERE day_total IS NULL"
+            )
+        else:
+            cursor.execute(
+                f"UPDATE aid_ledgertotal SET {added.replace('t.', 'aid_ledgertotal.')} "
+                f"FROM import_totals n WHERE {same_key.replace('t.', 'aid_ledgertotal.')}"
+            )
+            cursor.execute(
+                f"INSERT INTO aid_ledgertotal ({columns}) SELECT {columns} FROM import_totals n "
+                f"WHERE NOT EXISTS (SELECT 1 FROM aid_ledgertotal t WHERE {same_key})"
+            )
+    with phase("monthly rollup"):
+        rollup.add_daily(cursor, "import_totals")
     cursor.execute("DROP TABLE import_totals")
 
 
@@ -332,8 +334,7 @@ def create_records(
                 _record_history(cursor, kind, now, user, reason)
         with phase("delivered figures"):
             _refresh_progress(cursor)
-        with phase("daily totals and rollup"):
-            _add_totals(cursor, NEW_TOTALS, [status])
+        _add_totals(cursor, NEW_TOTALS, [status])
         cursor.execute("DROP TABLE import_named")
         cursor.execute("DROP TABLE import_staging")
         cursor.execute("DROP TABLE import_sources")

@@ -159,7 +159,7 @@ def test_the_command_reports_the_time_of_each_phase_with_timings(tmp_path, capsy
     call_command("import_ledger", str(path), "--timings")
     phases = [line.split(": ")[1] for line in capsys.readouterr().err.splitlines() if line.startswith("timing: ")]
     assert phases[0] == "read CSV" and phases[-1] == "import, in all"
-    assert {"check rows", "pledge records", "delivery records", "daily totals and rollup"} <= set(phases)
+    assert {"check rows", "pledge records", "delivery records", "daily totals", "monthly rollup"} <= set(phases)
     assert Pledge.objects.filter(ref="NL-1").exists()
 
 
