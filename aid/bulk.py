@@ -105,13 +105,12 @@ def _sources(cursor, planned: list[tuple[int, CleanRecord]]) -> None:
     temp_table(cursor, "import_sources", columns)
     copy_rows(cursor, "import_sources", ("url", "title", "kind"), ((u, t, kinds[u]) for u, t in titles.items()))
     analyze(cursor, "import_sources")
-    cursor.execute(
-        "UPDATE aid_source SET title = n.title FROM import_sources n "
-        "WHERE aid_source.url = n.url AND aid_source.title = '' AND n.title <> ''"
-    )
-    cursor.execute(
-        "UPDATE aid_source SET kind = n.kind FROM import_sources n "
-        "WHERE aid_source.url = n.url AND n.kind <> '' AND aid_source.kind <> n.kind"
+    cursor.execute(  # one pass over aid_source (millions of rows in a large ledger) for both
+        "UPDATE aid_source SET "
+        "title = CASE WHEN aid_source.title = '' AND n.title <> '' THEN n.title ELSE aid_source.title END, "
+        "kind = CASE WHEN n.kind <> '' THEN n.kind ELSE aid_source.kind END FROM import_sources n "
+        "WHERE aid_source.url = n.url "
+        "AND ((aid_source.title = '' AND n.title <> '') OR (n.kind <> '' AND aid_source.kind <> n.kind))"
     )
     cursor.execute(
         "INSERT INTO aid_source (url, title, kind, publisher) SELECT url, title, kind, '' FROM import_sources "
