@@ -176,20 +176,28 @@ def rate_on(currency: str, day: date) -> RateQuote:
 def ecb_rates_up_to(held_at: datetime | None = None) -> date | None:
     """The newest day of ECB rates held ("ECB rates up to 30 Oct 2026"), None when none is.
 
-    One query: each currency's newest rate by an indexed "newest first" probe (a maximum
-    over the whole table would read every rate since 1999 on every page), kept when the ECB
-    published it; the admin refuses manual rates for the ECB's currencies, so none hides one.
+    One query: each currency held (found by an index skip: a recursive step to the next code) gets
+    its newest rate by an indexed "newest first" probe (a maximum over the whole table would read
+    every rate since 1999 on every page), kept when the ECB published it; the admin refuses manual
+    rates for the ECB's currencies, so none hides one. (A probe per ISO currency, 154 subqueries,
+    cost PostgreSQL ~40 ms to plan and ~17 ms to run on every summary.)
     """
-    from ledger.currencies import MINOR_UNITS
     from ledger.models import ECB_SOURCE
 
     table = ExchangeRate._meta.db_table
-    currencies = sorted(set(MINOR_UNITS) - {BASE_CURRENCY})
     held_then, held_params = _held_clause(held_at)
-    newest = f"(SELECT id FROM {table} WHERE currency = %s{held_then} ORDER BY day DESC LIMIT 1)"
-    query = f"SELECT MAX(day) FROM {table} WHERE source = %s AND id IN ({', '.join([newest] * len(currencies))})"
+    query = f"""
+WITH RECURSIVE held(currency) AS (
+  SELECT MIN(currency) FROM {table}
+  UNION ALL
+  SELECT (SELECT MIN(currency) FROM {table} WHERE currency > held.currency) FROM held WHERE held.currency IS NOT NULL
+)
+SELECT MAX(e.day) FROM held
+JOIN {table} e ON e.id = (SELECT id FROM {table} WHERE currency = held.currency{held_then} ORDER BY day DESC LIMIT 1)
+WHERE e.source = %s AND e.currency <> %s
+"""
     with connections[router.db_for_read(ExchangeRate)].cursor() as cursor:  # a replica, for a reader
-        cursor.execute(query, [ECB_SOURCE, *(v for c in currencies for v in (c, *held_params))])
+        cursor.execute(query, [*held_params, ECB_SOURCE, BASE_CURRENCY])
         day = cursor.fetchone()[0]
     return day if isinstance(day, date) or day is None else date.fromisoformat(day)
 
