@@ -317,7 +317,20 @@ class LedgerTotal(models.Model):
         return f"{self.kind} {self.status} {self.donor}/{self.programme}/{self.package} {self.currency} {self.day}"
 
 
-class ConvertedTotal(models.Model):
+class MonthlyConverted(models.Model):
+    """The figures of a monthly converted row (ConvertedTotal, DonorMonthTotal)."""
+
+    amount_minor = models.BigIntegerField(default=0)
+    converted_minor = models.BigIntegerField(null=True)  # null: a day had no rate (use the exact path)
+    records = models.PositiveIntegerField(default=0)
+    undisclosed = models.PositiveIntegerField(default=0)
+    days_mask = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class ConvertedTotal(MonthlyConverted):
     """LedgerTotal rolled up to months and converted into `target`, for PostgreSQL's fast path.
 
     `converted_minor` is the sum, in the target's minor units, of each daily LedgerTotal row
@@ -334,11 +347,6 @@ class ConvertedTotal(models.Model):
     package = models.CharField(max_length=40, blank=True)
     currency = models.CharField(max_length=3, blank=True)
     month = models.DateField()
-    amount_minor = models.BigIntegerField(default=0)
-    converted_minor = models.BigIntegerField(null=True)  # null: a day had no rate (use the exact path)
-    records = models.PositiveIntegerField(default=0)
-    undisclosed = models.PositiveIntegerField(default=0)
-    days_mask = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -354,6 +362,33 @@ class ConvertedTotal(models.Model):
 
     def __str__(self):
         return f"{self.target} {self.kind} {self.donor}/{self.programme}/{self.package} {self.currency} {self.month}"
+
+
+class DonorMonthTotal(MonthlyConverted):
+    """ConvertedTotal summed over programme and package: per (target, kind, status, donor, currency, month).
+
+    Sums of rounded parts add up, so a summary by donor, year or month (filtered by donor,
+    currency or whole months) reads these few rows (~20,000 per target at 1M + 1M records)
+    instead of the rollup's (hundreds of thousands: every package of every donor and month).
+    Written only by aid.summary.rollup, from ConvertedTotal, in the same transaction.
+    """
+
+    target = models.CharField(max_length=3)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    donor = models.CharField(max_length=2)
+    currency = models.CharField(max_length=3, blank=True)
+    month = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "status", "donor", "month", "kind", "currency"], name="one_donor_month_total"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.target} {self.kind} {self.donor} {self.currency} {self.month}"
 
 
 # Context figures (GDP, population, other trackers' totals) live in their own module.

@@ -100,3 +100,39 @@ def test_verify_compares_every_grouping_with_latest_rates_too(ledger, monkeypatc
     differences = summary.path_differences()
     assert {line.split(" in ")[0] for line in differences} == {f"summary by {group_by}" for group_by in GROUPS[:5]}
     assert all(", rates=latest: the SQL path differs" in line for line in differences)
+
+
+NARROW_FILTERS = (
+    LedgerFilter(),
+    LedgerFilter(donors=("NO",)),
+    LedgerFilter(original_currencies=("USD", "KWD")),
+    LedgerFilter(date_from=date(2025, 8, 1), date_to=date(2025, 8, 31)),
+    LedgerFilter(programmes=("BILATERAL",)),  # the wide rollup answers: the narrow rows have no programme
+)
+
+
+@pytest.mark.parametrize("ledger_filter", NARROW_FILTERS)
+@pytest.mark.parametrize("group_by", ["donor", "year", "month"])
+def test_the_narrow_monthly_rows_answer_as_the_exact_path(ledger, group_by, ledger_filter):
+    for currency in ("EUR", "USD"):
+        for rates in (Rates(), Rates("latest")):
+            question = dict(group_by=group_by, currency=currency, rates=rates, ledger_filter=ledger_filter)
+            fast = summarize(**question)
+            assert fast == summarize(**question, use_rollup=False), question
+            assert fast.rates_ranges == summarize(**question, use_rollup=False).rates_ranges
+
+
+def test_the_narrow_monthly_rows_follow_every_write_and_verify_notices_a_drift(ledger):
+    from aid.models import DonorMonthTotal, Pledge
+    from aid.services import delete_record
+    from aid.summary import rollup
+
+    assert DonorMonthTotal.objects.filter(target="EUR", donor="NO").exists()
+    record("pledge", ref="NO-5", donor="NO", amount="7.77", currency="NOK", date="2025-08-04", package="PURL-2")
+    delete_record(Pledge.objects.get(ref="NL-3"))
+    rate("NOK", "2025-08-05", "12.5")  # a new rate day refreshes the months from its own on
+    assert rollup.differences() == []
+    DonorMonthTotal.objects.filter(target="USD", donor="NL").update(converted_minor=1)
+    assert any(problem.startswith("donor month total differs") for problem in rollup.differences())
+    rollup.rebuild()
+    assert rollup.differences() == []

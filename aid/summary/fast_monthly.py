@@ -1,4 +1,5 @@
-"""PostgreSQL's fast path of aid.summary, reading the monthly ConvertedTotal rollup.
+"""PostgreSQL's fast path of aid.summary, reading the monthly ConvertedTotal rollup (or its
+narrow form DonorMonthTotal, without programme and package, when the question names neither).
 
 Used when the answer can come from whole months (no date filter cutting a month) and, for
 `rates=transaction`, when the target is one of SUMMARY_FAST_CURRENCIES and every amount had
@@ -14,7 +15,7 @@ from django.contrib.postgres.aggregates import BitOr
 from django.db import connections, router
 from django.db.models import Sum
 
-from aid.models import ConvertedTotal
+from aid.models import ConvertedTotal, DonorMonthTotal
 from aid.summary import exact, rollup
 from aid.summary.parts import Parts, group_expression, key_value
 from ledger import daily
@@ -57,8 +58,19 @@ def _whole_months(ledger_filter) -> bool:
     return starts_ok and ends_ok
 
 
+# The groupings DonorMonthTotal (the rollup without programme and package) can answer.
+NARROW_GROUPS = ("donor", "year", "month")
+
+
+def _monthly_model(ledger_filter, group_by: str = "donor"):
+    """The narrow monthly rows when neither the grouping nor the filter names a programme or package."""
+    narrow = group_by in NARROW_GROUPS and not ledger_filter.programmes and not ledger_filter.packages
+    return DonorMonthTotal if narrow else ConvertedTotal
+
+
 def _rollup_rows(target: str, ledger_filter, group_by: str):
-    queryset = ledger_filter.on_totals(ConvertedTotal.objects.filter(target=target), day_field="month")
+    model = _monthly_model(ledger_filter, group_by)
+    queryset = ledger_filter.on_totals(model.objects.filter(target=target), day_field="month")
     return queryset.annotate(group_key=group_expression(group_by, day="month"))
 
 
@@ -103,7 +115,7 @@ def disclose_transaction_rates(result, target: str, ledger_filter) -> None:
     first = ledger_filter.date_from
     months = replace(ledger_filter, date_from=first.replace(day=1)) if first else ledger_filter
     masks = (
-        months.on_totals(ConvertedTotal.objects.filter(target="EUR"), day_field="month")
+        months.on_totals(_monthly_model(ledger_filter).objects.filter(target="EUR"), day_field="month")
         .exclude(currency="")
         .exclude(currency=target)  # already in the target currency: no rate used (ledger.conversion)
         .values("currency", "month")

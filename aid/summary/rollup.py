@@ -60,6 +60,36 @@ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 """
 
 
+# aid_donormonthtotal (DonorMonthTotal): aid_convertedtotal summed over programme and package.
+NARROW_COLUMNS = "target, kind, status, donor, currency, month"
+
+
+def _narrow_sql(where: str, *, keys: str = "") -> str:
+    """Recompute the narrow rows of the rollup rows `c` selected by `where` (joined with `keys`)."""
+    return f"""
+INSERT INTO aid_donormonthtotal ({NARROW_COLUMNS}, amount_minor, converted_minor, records, undisclosed, days_mask)
+SELECT c.target, c.kind, c.status, c.donor, c.currency, c.month, SUM(c.amount_minor),
+       CASE WHEN bool_or(c.converted_minor IS NULL) THEN NULL ELSE SUM(c.converted_minor)::bigint END,
+       SUM(c.records), SUM(c.undisclosed), bit_or(c.days_mask)
+FROM aid_convertedtotal c {keys}
+WHERE {where}
+GROUP BY 1, 2, 3, 4, 5, 6
+"""
+
+
+def _refresh_narrow(cursor) -> None:
+    """The narrow rows of every (status, donor, month) in rollup_keys, from the refreshed rollup
+    (`target = ANY`: the indexes lead with the target, so each key is a few index probes)."""
+    keys = "(SELECT DISTINCT status, donor, month FROM rollup_keys) k"
+    targets = [fast_targets()]
+    cursor.execute(
+        f"DELETE FROM aid_donormonthtotal n USING {keys} "
+        "WHERE n.target = ANY(%s) AND n.status = k.status AND n.donor = k.donor AND n.month = k.month",
+        targets,
+    )
+    cursor.execute(_narrow_sql("c.target = ANY(%s)", keys=f"JOIN {keys} USING (status, donor, month)"), targets)
+
+
 def _refresh_keys(keys: set[tuple]) -> None:
     """keys: (kind, status, donor, programme, package, currency, month).
 
@@ -83,6 +113,7 @@ def _refresh_keys(keys: set[tuple]) -> None:
                 f"AND t.day >= k.month AND t.day < (k.month + interval '1 month'))"
             )
         )
+        _refresh_narrow(cursor)
         cursor.execute("DROP TABLE rollup_keys")
 
 
@@ -97,6 +128,7 @@ def _analyze() -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE aid_ledgertotal")
         cursor.execute("ANALYZE aid_convertedtotal")
+        cursor.execute("ANALYZE aid_donormonthtotal")
 
 
 def touch(contributions) -> None:
@@ -203,6 +235,8 @@ def refresh_from(day: date, currencies=None) -> None:
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM aid_convertedtotal WHERE month >= %s", [month])
         cursor.execute(_insert_sql("t.day >= %s"), [month])
+        cursor.execute("DELETE FROM aid_donormonthtotal WHERE month >= %s", [month])
+        cursor.execute(_narrow_sql("c.month >= %s"), [month])
 
 
 @transaction.atomic
@@ -214,21 +248,33 @@ def rebuild() -> None:
         cursor.execute("DELETE FROM aid_convertedtotal")
         cursor.execute("ANALYZE aid_ledgertotal")
         cursor.execute(_insert_sql("TRUE"))
+        cursor.execute("DELETE FROM aid_donormonthtotal")
+        cursor.execute(_narrow_sql("TRUE"))
     _analyze()  # fresh statistics, or the planner guesses 1 row
 
 
 def differences() -> list[str]:
-    """Rows that differ from a fresh recomputation (empty when exact)."""
+    """Rows that differ from a fresh recomputation (empty when exact): the rollup from the daily
+    totals, the narrow rows from the rollup."""
     if not daily.supported():
         return []
-    columns = f"target, {KEY_COLUMNS}, month, amount_minor, converted_minor, records, undisclosed, days_mask"
+    values = "amount_minor, converted_minor, records, undisclosed, days_mask"
+    rollup = _differing("aid_convertedtotal", f"target, {KEY_COLUMNS}, month, {values}", _insert_sql("TRUE"))
+    narrow = _differing("aid_donormonthtotal", f"{NARROW_COLUMNS}, {values}", _narrow_sql("TRUE"))
+    return [f"converted total differs: {row}" for row in rollup] + [
+        f"donor month total differs: {row}" for row in narrow
+    ]
+
+
+def _differing(table: str, columns: str, insert_sql: str) -> list[tuple]:
+    """The rows of `table` and of its recomputation (`insert_sql`, into a copy) that only one holds."""
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMP TABLE expected_converted AS SELECT {columns} FROM aid_convertedtotal WITH NO DATA")
-        cursor.execute(_insert_sql("TRUE").replace("INSERT INTO aid_convertedtotal", "INSERT INTO expected_converted"))
+        cursor.execute(f"CREATE TEMP TABLE expected_rows AS SELECT {columns} FROM {table} WITH NO DATA")
+        cursor.execute(insert_sql.replace(f"INSERT INTO {table}", "INSERT INTO expected_rows"))
         cursor.execute(
-            f"(SELECT {columns} FROM aid_convertedtotal EXCEPT SELECT {columns} FROM expected_converted) "
-            f"UNION ALL (SELECT {columns} FROM expected_converted EXCEPT SELECT {columns} FROM aid_convertedtotal)"
+            f"(SELECT {columns} FROM {table} EXCEPT SELECT {columns} FROM expected_rows) "
+            f"UNION ALL (SELECT {columns} FROM expected_rows EXCEPT SELECT {columns} FROM {table})"
         )
         rows = cursor.fetchall()
-        cursor.execute("DROP TABLE expected_converted")
-    return [f"converted total differs: {row}" for row in rows]
+        cursor.execute("DROP TABLE expected_rows")
+    return rows
