@@ -7,10 +7,13 @@ rate used lies within [min_rate, max_rate] of its currency and source, every day
 only with the number of currencies. The day-by-day list is one parameter away
 (`rates_used=full`).
 
-The SQL paths fold in SQL (`fold_sql`: one grouped query) and read the day-by-day list only
-when it is asked for (`Disclosed`); the exact path folds its quotes in Python (`ranges`).
+PostgreSQL's SQL paths fold their rate days from the day masks of their rows
+(aid.summary.rate_days), SQLite's has the database fold the days its query selects
+(`SqlRateDays`); both build the day-by-day list only when it is asked for (`Disclosed`); the
+exact path folds its quotes (`ranges`).
 """
 
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
@@ -23,6 +26,10 @@ RATE_PLACES = Decimal("0.000001")  # ledger.models.ExchangeRate.rate's decimal p
 
 def _day(value) -> str:
     return value if isinstance(value, str) else value.isoformat()  # SQLite answers dates as text
+
+
+def _date(value) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _rate(value) -> Decimal:
@@ -77,49 +84,59 @@ GROUP BY currency, source
 """
 
 
-def fold_sql(days_sql: str, params, alias: str = "default") -> list[dict]:
-    """`ranges` of the rate days `days_sql` selects, folded by the database (a summary over years
-    uses thousands of rate days; folding them in Python cost more than its totals)."""
-    with connections[alias].cursor() as cursor:
-        cursor.execute(_FOLD.format(days_sql=days_sql, stale=STALE_AFTER.days), params)
-        rows = cursor.fetchall()
-    columns = ("currency", "source", "first_day", "last_day", "days", "min_rate", "max_rate", "stale_days")
-    folded = [dict(zip(columns, row, strict=True)) for row in sorted(rows, key=lambda row: row[:2])]
-    for entry in folded:
-        entry["first_day"], entry["last_day"] = _day(entry["first_day"]), _day(entry["last_day"])
-        entry["min_rate"], entry["max_rate"] = _rate(entry["min_rate"]), _rate(entry["max_rate"])
-    return [_shown(entry) for entry in folded]
+class SqlRateDays:
+    """The rate days a query selects (SQLite's path, aid.summary.sqlite_daily), in the form
+    `Disclosed` asks of aid.summary.rate_days.RateDays: folded by the database in one grouped
+    query (thousands of rate days cost more in Python than the totals), day by day only when asked."""
+
+    def __init__(self, days_sql: str, params, alias: str):
+        self._days_sql, self._params, self._alias = days_sql, tuple(params), alias
+
+    def quotes(self) -> list[dict]:
+        with connections[self._alias].cursor() as cursor:
+            cursor.execute(self._days_sql, self._params)
+            return [day_row(*row) for row in cursor.fetchall()]
+
+    def ranges(self) -> list[dict]:
+        with connections[self._alias].cursor() as cursor:
+            cursor.execute(_FOLD.format(days_sql=self._days_sql, stale=STALE_AFTER.days), self._params)
+            rows = cursor.fetchall()
+        columns = ("currency", "source", "first_day", "last_day", "days", "min_rate", "max_rate", "stale_days")
+        folded = [dict(zip(columns, row, strict=True)) for row in sorted(rows, key=lambda row: row[:2])]
+        for entry in folded:
+            entry["first_day"], entry["last_day"] = _date(entry["first_day"]), _date(entry["last_day"])
+            entry["min_rate"], entry["max_rate"] = _rate(entry["min_rate"]), _rate(entry["max_rate"])
+        return folded
 
 
 class Disclosed:
     """The rates an answer used: the day-by-day quotes and their folded form (`ranges`).
 
-    Given the quotes (the exact path), both come from them. Given an SQL path's query of the
-    rate days (`days_sql`, `params`), each is read when first asked for, in the request that
-    made the answer: the folded form by one grouped query, the day-by-day list only for
-    `rates_used=full` (or a merge of several answers' rates); a chart, which shows neither,
-    costs no query for them.
+    Given the quotes (the exact path), both come from them. Given an SQL path's rate days
+    (`rate_days`, aid.summary.rate_days.RateDays), each is computed when first asked for, in
+    the request that made the answer: a chart, which shows neither, costs nothing for them,
+    and the folded form never builds the day-by-day list (`rates_used=full` does).
     """
 
-    def __init__(self, quotes: list[dict] | None = None, *, days_sql=None, params=(), alias="default"):
-        self._quotes, self._days_sql, self._params = quotes, days_sql, tuple(params)
-        self._alias = alias  # the database the answer was read from (a replica, for a reader)
+    def __init__(self, quotes: list[dict] | None = None, *, rate_days=None):
+        self._quotes, self._rate_days = quotes, rate_days
 
     @cached_property
     def days(self) -> list[dict]:
-        quotes = self._quotes or []
-        if self._days_sql is not None:
-            with connections[self._alias].cursor() as cursor:
-                cursor.execute(self._days_sql, self._params)
-                quotes = [day_row(*row) for row in cursor.fetchall()]
+        quotes = self._rate_days.quotes() if self._rate_days is not None else self._quotes or []
         return sorted(quotes, key=lambda q: (q["currency"], q["rate_date"]))
 
     @cached_property
     def ranges(self) -> list[dict]:
-        return ranges(self.days) if self._days_sql is None else fold_sql(self._days_sql, self._params, self._alias)
+        if self._rate_days is None:
+            return ranges(self.days)
+        folded = self._rate_days.ranges()
+        for entry in folded:
+            entry["first_day"], entry["last_day"] = entry["first_day"].isoformat(), entry["last_day"].isoformat()
+        return [_shown(entry) for entry in folded]
 
     def __eq__(self, other) -> bool:
-        """The same rate days, folded alike (comparing the paths compares PostgreSQL's fold too)."""
+        """The same rate days, folded alike (comparing the paths compares the SQL paths' fold too)."""
         return isinstance(other, Disclosed) and (self.ranges, self.days) == (other.ranges, other.days)
 
     def __repr__(self) -> str:

@@ -8,7 +8,6 @@ its rate. Otherwise returns None and the exact Python path answers (with the sam
 
 import calendar
 from dataclasses import replace
-from datetime import date
 from decimal import Decimal
 
 from django.contrib.postgres.aggregates import BitOr
@@ -18,28 +17,9 @@ from django.db.models import Sum
 from aid.models import ConvertedTotal, DonorMonthTotal
 from aid.summary import exact, rollup
 from aid.summary.parts import Parts, group_expression, key_value
+from aid.summary.rate_days import RateDays
 from ledger import daily
 from ledger.currencies import minor_units
-
-# The rate of every day a mask marks (bit d-1: day d), for the target too on the days of any
-# currency. LATERAL with OFFSET 0 (kept as a subquery, not flattened into a join): a few index
-# lookups per (currency, month), however the planner misjudges how many masks there are (a merge
-# join over the whole rate table cost more than the answer).
-_RATES_USED = """
-WITH u AS ({masks}),
-m AS (SELECT currency, month, mask FROM u UNION ALL SELECT %s, month, bit_or(mask) FROM u GROUP BY month)
-SELECT r.currency, r.rate_day, r.rate, MAX(r.day - r.rate_day) AS oldest, r.source
-FROM m
-CROSS JOIN LATERAL (
-  SELECT * FROM ledger_dailyrate d
-  WHERE d.currency = m.currency AND d.day >= m.month AND d.day < (m.month + interval '1 month')::date
-    AND (m.mask >> (extract(day FROM d.day)::int - 1)) & 1 = 1 AND d.day BETWEEN %s AND %s
-  OFFSET 0
-) r
-WHERE r.currency <> 'EUR'
-GROUP BY r.currency, r.rate_day, r.rate, r.source
-"""
-
 
 # A part per (group, kind) and, in the same scan, the days each currency has amounts on per month.
 _PARTS_AND_MASKS = """
@@ -48,7 +28,6 @@ SELECT GROUPING(r.group_key, r.kind) = 0, r.group_key, r.kind, r.currency, r.mon
 FROM ({rows}) r
 GROUP BY GROUPING SETS ((r.group_key, r.kind), (r.currency, r.month))
 """
-_GIVEN_MASKS = "SELECT * FROM unnest(%s::varchar[], %s::date[], %s::integer[]) AS given(currency, month, mask)"
 
 
 def _whole_months(ledger_filter) -> bool:
@@ -101,9 +80,7 @@ def _transaction_parts(group_by: str, target: str, ledger_filter):
             result.add(key_value(group_by, group_key), kind, value, records, undisclosed)
         elif currency not in ("", target):  # already in the target currency: no rate used (ledger.conversion)
             masks.append((currency, month, mask))
-    currencies, months, bits = (list(column) for column in zip(*masks, strict=True)) if masks else ([], [], [])
-    days_sql = _RATES_USED.format(masks=_GIVEN_MASKS)
-    result.disclose_days(days_sql, (currencies, months, bits, target, date.min, date.max), alias)
+    result.disclose_days(RateDays(masks, target, alias))
     return result
 
 
@@ -120,12 +97,11 @@ def disclose_transaction_rates(result, target: str, ledger_filter) -> None:
         .exclude(currency=target)  # already in the target currency: no rate used (ledger.conversion)
         .values("currency", "month")
         .annotate(mask=BitOr("days_mask"))
+        .values_list("currency", "month", "mask")
         .order_by()
-    )
-    inner, params = masks.query.sql_with_params()
-    bounds = (first or date.min, ledger_filter.date_to or date.max)  # the days of a month the filter keeps
+    )  # read when the rates are shown; the days of a month the filter keeps are the bounds
     alias = router.db_for_read(ConvertedTotal)  # a replica, for a reader
-    result.disclose_days(_RATES_USED.format(masks=inner), (*params, target, *bounds), alias)
+    result.disclose_days(RateDays(masks.using(alias), target, alias, first, ledger_filter.date_to))
 
 
 def _fixed_rate_parts(group_by: str, target: str, rates, ledger_filter):

@@ -31,12 +31,9 @@ class Parts:
         entry = self.used.setdefault((quote.currency, quote.rate_date.isoformat()), quote.as_dict())
         entry["stale"] = entry["stale"] or quote.stale
 
-    def disclose_days(self, days_sql: str, params, alias: str) -> None:
-        """An SQL path's rate days used: `days_sql` selects (currency, rate_day, rate, oldest, source),
-        `oldest` the longest distance from the rate's day to a day it answered for, on the database
-        `alias` the totals were read from. Read when asked for: folded (one grouped query), or day by
-        day (aid.summary.disclosure.Disclosed)."""
-        self.sql_rates = Disclosed(days_sql=days_sql, params=params, alias=alias)
+    def disclose_days(self, rate_days) -> None:
+        """An SQL path's rate days used (aid.summary.rate_days.RateDays), computed when shown."""
+        self.sql_rates = Disclosed(rate_days=rate_days)
 
     def disclosed(self) -> Disclosed:
         return self.sql_rates or Disclosed(list(self.used.values()))

@@ -30,6 +30,7 @@ from django.db.models import DateField, F, Func
 
 from aid.models import Kind, LedgerTotal
 from aid.summary import exact
+from aid.summary.disclosure import SqlRateDays
 from aid.summary.parts import Parts, group_expression, key_value
 from ledger.conversion import Rates
 from ledger.currencies import BASE_CURRENCY, minor_units
@@ -163,7 +164,7 @@ def _disclose(result: Parts, target: str, ledger_filter) -> None:
         sql, params = _RATES_USED.format(pairs=pairs_sql, target_days=""), pairs_params
     else:
         sql, params = _RATES_USED.format(pairs=pairs_sql, target_days=_TARGET_DAYS), (*pairs_params, target)
-    result.disclose_days(sql, params, connection.alias)
+    result.disclose_days(SqlRateDays(sql, params, connection.alias))
 
 
 def _one_rate_parts(rows: str, params, group_by: str, target: str, rates: Rates) -> Parts:
