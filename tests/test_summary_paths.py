@@ -7,7 +7,7 @@ KWD), with every `group_by` and every rate rule. PostgreSQL only: SQLite's own S
 compared with the exact path in tests/test_summary_sqlite.py, on this same ledger.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -136,3 +136,46 @@ def test_the_narrow_monthly_rows_follow_every_write_and_verify_notices_a_drift(l
     assert any(problem.startswith("donor month total differs") for problem in rollup.differences())
     rollup.rebuild()
     assert rollup.differences() == []
+
+
+@pytest.mark.parametrize(
+    "first, last",
+    [
+        (date(2025, 7, 31), date(2025, 9, 2)),  # a cut day, a whole month, cut days
+        (date(2025, 7, 15), date(2025, 8, 3)),  # two cut months, none whole between
+        (date(2025, 8, 2), None),  # cut days, then every month after
+        (None, date(2025, 8, 1)),
+    ],
+)
+@pytest.mark.parametrize("group_by", ["donor", "package", "month"])
+def test_a_fast_target_reads_the_whole_months_between_cut_days_from_the_monthly_rows(
+    ledger, group_by, first, last, monkeypatch
+):
+    read = []
+    monthly = fast_monthly.transaction_parts
+    monkeypatch.setattr(
+        fast_monthly, "transaction_parts", lambda *question: read.append(question) or monthly(*question)
+    )
+    cut = LedgerFilter(date_from=first, date_to=last)
+    for currency in ("EUR", "USD"):
+        fast = summarize(group_by=group_by, currency=currency, ledger_filter=cut)
+        assert fast == summarize(group_by=group_by, currency=currency, ledger_filter=cut, use_rollup=False)
+    whole = [question[2] for question in read]
+    assert all(w.date_from is None or w.date_from.day == 1 for w in whole)
+    assert bool(whole) == ((first, last) != (date(2025, 7, 15), date(2025, 8, 3)))
+
+
+def test_month_split_selects_every_day_once():
+    days = [date(2025, 6, 28) + timedelta(days=n) for n in range(100)]
+    for first in (None, date(2025, 7, 1), date(2025, 7, 9), date(2025, 7, 31)):
+        for last in (None, date(2025, 7, 20), date(2025, 7, 31), date(2025, 8, 1), date(2025, 9, 15)):
+            if first and last and first > last:
+                continue
+            whole, cut = fast_monthly.month_split(LedgerFilter(date_from=first, date_to=last))
+            pieces = ([whole] if whole else []) + cut
+            for day in days:
+                inside = (first is None or day >= first) and (last is None or day <= last)
+                chosen = [p for p in pieces if (p.date_from or date.min) <= day <= (p.date_to or date.max)]
+                assert len(chosen) == int(inside), (first, last, day)
+            if whole:
+                assert fast_monthly._whole_months(whole)

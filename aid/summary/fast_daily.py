@@ -1,5 +1,6 @@
 """PostgreSQL's path for `rates=transaction` where the monthly rollup cannot answer: a target
-outside SUMMARY_FAST_CURRENCIES (NOK, JPY, …) or dates that cut a month.
+outside SUMMARY_FAST_CURRENCIES (NOK, JPY, …) or dates that cut a month (for a fast target, only
+the days of the cut months: the whole months between come from the monthly rows).
 
 One statement over the daily LedgerTotal rows, each converted at its own day's rate from the
 daily rate table with the rollup's conversion (aid.summary.conversion_sql), so a part is the
@@ -13,7 +14,7 @@ from decimal import Decimal
 from django.db import connections, router
 
 from aid.models import LedgerTotal
-from aid.summary import fast_monthly
+from aid.summary import fast_monthly, rollup
 from aid.summary.conversion_sql import CONVERTED_MINOR, MISSING_RATE, rate_joins, unit_row
 from aid.summary.parts import Parts, group_expression, key_value
 from ledger import daily
@@ -36,6 +37,19 @@ def _daily_rows(group_by: str, ledger_filter):
 def parts(group_by: str, target: str, rates, ledger_filter):
     if not daily.supported() or rates.mode != "transaction":
         return None
+    whole, cut = fast_monthly.month_split(ledger_filter) if target in rollup.fast_targets() else (None, [ledger_filter])
+    result = Parts()
+    pieces = [fast_monthly.transaction_parts(group_by, target, whole)] if whole else []
+    pieces += [_daily_parts(group_by, target, days) for days in cut]
+    if any(piece is None for piece in pieces):
+        return None  # a day without its rate: the exact path names it
+    for piece in pieces:
+        result.merge(piece)
+    fast_monthly.disclose_transaction_rates(result, target, ledger_filter)
+    return result
+
+
+def _daily_parts(group_by: str, target: str, ledger_filter) -> Parts | None:
     rows, params = _daily_rows(group_by, ledger_filter)
     joins = rate_joins(unit_row(target, placeholder=True), bounded=True)
     sql = _PARTS.format(converted=CONVERTED_MINOR, missing=MISSING_RATE, rows=rows, joins=joins)
@@ -44,10 +58,9 @@ def parts(group_by: str, target: str, rates, ledger_filter):
     with connections[router.db_for_read(LedgerTotal)].cursor() as cursor:  # a replica, for a reader
         cursor.execute(sql, (*params, target, *days, *days))
         fetched = cursor.fetchall()
-        if any(missing for *_, missing in fetched):
-            return None
-        for group_key, kind, converted, records, undisclosed, _ in fetched:
-            value = Decimal(int(converted or 0)).scaleb(-minor_units(target))
-            result.add(key_value(group_by, group_key), kind, value, int(records), int(undisclosed))
-    fast_monthly.disclose_transaction_rates(result, target, ledger_filter)
+    if any(missing for *_, missing in fetched):
+        return None
+    for group_key, kind, converted, records, undisclosed, _ in fetched:
+        value = Decimal(int(converted or 0)).scaleb(-minor_units(target))
+        result.add(key_value(group_by, group_key), kind, value, int(records), int(undisclosed))
     return result

@@ -8,6 +8,7 @@ its rate. Otherwise returns None and the exact Python path answers (with the sam
 
 import calendar
 from dataclasses import replace
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.postgres.aggregates import BitOr
@@ -17,7 +18,7 @@ from django.db.models import Sum
 from aid.models import ConvertedTotal, DonorMonthTotal
 from aid.summary import exact, rollup
 from aid.summary.parts import Parts, group_expression, key_value
-from aid.summary.rate_days import RateDays
+from aid.summary.rate_days import RateDays, next_month
 from ledger import daily
 from ledger.currencies import minor_units
 
@@ -47,6 +48,25 @@ def _monthly_model(ledger_filter, group_by: str = "donor"):
     return DonorMonthTotal if narrow else ConvertedTotal
 
 
+def month_split(ledger_filter):
+    """(the filter narrowed to the whole months within its dates, or None; the filters of the days
+    of the months its dates cut), which together select the same days once."""
+    first, last = ledger_filter.date_from, ledger_filter.date_to
+    start = first if first is None or first.day == 1 else next_month(first)
+    end = (
+        last
+        if last is None or next_month(last) - timedelta(days=1) == last
+        else last.replace(day=1) - timedelta(days=1)
+    )
+    cut = []
+    if first is not None and start != first:
+        cut.append(replace(ledger_filter, date_to=min(start - timedelta(days=1), last or date.max)))
+    if last is not None and end != last and not (cut and last.replace(day=1) <= first):  # not the head's month
+        cut.append(replace(ledger_filter, date_from=max(last.replace(day=1), first or date.min)))
+    whole = None if start and end and start > end else replace(ledger_filter, date_from=start, date_to=end)
+    return whole, cut
+
+
 def _rollup_rows(target: str, ledger_filter, group_by: str):
     model = _monthly_model(ledger_filter, group_by)
     queryset = ledger_filter.on_totals(model.objects.filter(target=target), day_field="month")
@@ -59,11 +79,11 @@ def parts(group_by: str, target: str, rates, ledger_filter):
     if rates.mode == "transaction":
         if target not in rollup.fast_targets():
             return None
-        return _transaction_parts(group_by, target, ledger_filter)
+        return transaction_parts(group_by, target, ledger_filter)
     return _fixed_rate_parts(group_by, target, rates, ledger_filter)
 
 
-def _transaction_parts(group_by: str, target: str, ledger_filter):
+def transaction_parts(group_by: str, target: str, ledger_filter):
     """The parts and the day masks of the rates used in one scan of the rollup (GROUPING SETS)."""
     columns = ("group_key", "kind", "currency", "month", "converted_minor", "records", "undisclosed", "days_mask")
     rows, params = _rollup_rows(target, ledger_filter, group_by).values(*columns).query.sql_with_params()

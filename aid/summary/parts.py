@@ -24,6 +24,11 @@ class Parts:
         old_records, old_undisclosed = self.counts.get((key, kind), (0, 0))
         self.counts[key, kind] = (old_records + records, old_undisclosed + undisclosed)
 
+    def merge(self, other: "Parts") -> None:
+        """Add another path's parts (of other days of the same question)."""
+        for (key, kind), value in other.converted.items():
+            self.add(key, kind, value, *other.counts[key, kind])
+
     def disclose(self, quote) -> None:
         """Remember a rate used; it is stale if it was stale for any amount it converted."""
         if quote.currency == "EUR":  # 1 by definition: nothing to disclose

@@ -93,8 +93,9 @@ class _Fold:
             entry[4] = high
 
 
-def _month_end(month: date) -> date:
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1)
+def next_month(day: date) -> date:
+    """The first day of the month after `day`'s."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 _held: dict = {"key": None, "months": {}}  # the Months of one ledger version, per (currency, month)
@@ -116,7 +117,7 @@ def _months(alias: str, pairs) -> dict:
     spans = defaultdict(lambda: [date.max, date.min])
     for currency, month in missing:
         span = spans[currency]
-        span[0], span[1] = min(span[0], month), max(span[1], _month_end(month))
+        span[0], span[1] = min(span[0], month), max(span[1], next_month(month))
     with connections[alias].cursor() as cursor:
         cursor.execute(
             " UNION ALL ".join([_MONTH_RATES] * len(spans)),
