@@ -52,3 +52,7 @@ def refresh(currencies=None) -> None:
     DailyRate.objects.filter(currency__in=currencies).delete()
     with connection.cursor() as cursor:
         cursor.execute(_FILL, {"currencies": currencies, "first": FIRST_DAY, "last": filled_until()})
+        if len(currencies) > 1:  # an ECB load (a rate entered by hand is one currency: the statistics hold)
+            # Without statistics (autovacuum off, or not round yet) the summaries' joins on this
+            # table were planned for ~100 rows: merge joins sorting ~100,000 rows on text keys.
+            cursor.execute("ANALYZE ledger_dailyrate")
