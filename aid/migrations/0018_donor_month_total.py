@@ -22,7 +22,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("aid", "0016_summary_donor_indexes"),
+        ("aid", "0017_sqlite_summary_index"),
     ]
 
     operations = [
