@@ -185,21 +185,37 @@ FROM (SELECT n.kind, n.status, n.donor, n.programme, n.package, n.currency, n.da
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"""
     )
     analyze(cursor, "rollup_added")
-    same_key = _same(("target", *KEY_NAMES, "month"), "c", "a")
+    changed = _add_rows(cursor, "rollup_added", "aid_convertedtotal", ("target", *KEY_NAMES, "month"))
+    pending.added += changed // len(fast_targets())
+    cursor.execute(
+        f"""CREATE TEMPORARY TABLE narrow_added AS
+SELECT {NARROW_COLUMNS}, SUM(amount_minor) AS amount_minor,
+       CASE WHEN bool_or(converted_minor IS NULL) THEN NULL ELSE SUM(converted_minor)::bigint END AS converted_minor,
+       SUM(records) AS records, SUM(undisclosed) AS undisclosed, bit_or(days_mask) AS days_mask
+FROM rollup_added GROUP BY 1, 2, 3, 4, 5, 6"""
+    )
+    _add_rows(cursor, "narrow_added", "aid_donormonthtotal", tuple(NARROW_COLUMNS.split(", ")))
+    cursor.execute("DROP TABLE narrow_added")
+    cursor.execute("DROP TABLE rollup_added")
+
+
+def _add_rows(cursor, added: str, table: str, key: tuple[str, ...]) -> int:
+    """Add the rows of `added` to the rows of `table` with the same `key`, inserting those it
+    lacks; returns how many rows changed or were added."""
+    same_key = _same(key, "c", "a")
     cursor.execute(  # null + a number is null: a month without a rate stays so
-        "UPDATE aid_convertedtotal c SET amount_minor = c.amount_minor + a.amount_minor, "
+        f"UPDATE {table} c SET amount_minor = c.amount_minor + a.amount_minor, "
         "converted_minor = c.converted_minor + a.converted_minor, records = c.records + a.records, "
         "undisclosed = c.undisclosed + a.undisclosed, days_mask = c.days_mask | a.days_mask "
-        f"FROM rollup_added a WHERE {same_key}"
+        f"FROM {added} a WHERE {same_key}"
     )
     changed = cursor.rowcount
-    columns = f"target, {KEY_COLUMNS}, month, amount_minor, converted_minor, records, undisclosed, days_mask"
+    columns = f"{', '.join(key)}, amount_minor, converted_minor, records, undisclosed, days_mask"
     cursor.execute(
-        f"INSERT INTO aid_convertedtotal ({columns}) SELECT {columns} FROM rollup_added a "
-        f"WHERE NOT EXISTS (SELECT 1 FROM aid_convertedtotal c WHERE {same_key})"
+        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {added} a "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {table} c WHERE {same_key})"
     )
-    pending.added += (changed + cursor.rowcount) // len(fast_targets())
-    cursor.execute("DROP TABLE rollup_added")
+    return changed + cursor.rowcount
 
 
 @contextmanager
