@@ -34,8 +34,10 @@ def filled_until() -> date:
 
 
 @transaction.atomic
-def refresh(currencies=None) -> None:
-    """Rebuild the daily rows of `currencies` (all when None). A no-op except on PostgreSQL."""
+def refresh(currencies=None, first_day: date | None = None) -> None:
+    """Rebuild the daily rows of `currencies` (all when None) from `first_day` on (from FIRST_DAY
+    when None): a rate written on a day changes only the days from it on, so a new ECB day
+    refills a year of days, not the twelve years before it. A no-op except on PostgreSQL."""
     if not supported():
         return
     from ledger.models import DailyRate, ExchangeRate
@@ -43,6 +45,7 @@ def refresh(currencies=None) -> None:
     if currencies is None:
         currencies = list(ExchangeRate.objects.values_list("currency", flat=True).distinct())
     currencies = sorted(set(currencies))
-    DailyRate.objects.filter(currency__in=currencies).delete()
+    first = max(first_day or FIRST_DAY, FIRST_DAY)
+    DailyRate.objects.filter(currency__in=currencies, day__gte=first).delete()
     with connection.cursor() as cursor:
-        cursor.execute(_FILL, {"currencies": currencies, "first": FIRST_DAY, "last": filled_until()})
+        cursor.execute(_FILL, {"currencies": currencies, "first": first, "last": filled_until()})

@@ -22,7 +22,7 @@ rate_listeners: list = []
 
 
 def _rates_changed(currencies, first_day: date) -> None:
-    daily.refresh(currencies)
+    daily.refresh(currencies, first_day)
     for listener in rate_listeners:
         listener(first_day, sorted(set(currencies)))
 
