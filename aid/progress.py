@@ -10,10 +10,15 @@ from dataclasses import asdict, dataclass, replace
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Count, F, Q, Sum
 
+from aid import staging
 from aid.models import Delivery, Pledge, Status
+from aid.summary.conversion_sql import CONVERTED_MINOR, MISSING_RATE, day_rate_joins, units_values
+from ledger import daily
 from ledger.conversion import TRANSACTION, convert, rates_needed
+from ledger.currencies import MINOR_UNITS
 from ledger.money import Money, from_minor, to_minor
 from ledger.rates import MissingRate, RateBook
 
@@ -102,17 +107,81 @@ def refresh(pledge_ids) -> None:
     Pledge.objects.bulk_update(changed, ["delivered_minor", "deliveries_count", "undisclosed_deliveries"], BATCH)
 
 
-def follow_rates(first_day: date, currencies=None) -> None:
-    """Rates of `currencies` changed from `first_day` on: recompute the pledges they convert."""
+def _crossed(first_day: date, currencies=None):
+    """Published deliveries from `first_day` on converted into their pledge's currency by `currencies`' rates."""
     crossed = Delivery.objects.filter(status=Status.PUBLISHED, date__gte=first_day, pledge__isnull=False).exclude(
         currency=F("pledge__currency")
     )
     crossed = crossed.exclude(currency="").exclude(pledge__currency="")
     if currencies is not None:
         crossed = crossed.filter(Q(currency__in=currencies) | Q(pledge__currency__in=currencies))
+    return crossed
+
+
+def follow_rates(first_day: date, currencies=None) -> None:
+    """Rates of `currencies` changed from `first_day` on: recompute the pledges they convert."""
+    crossed = _crossed(first_day, currencies)
+    if daily.supported():
+        sql, params = crossed.values("pledge_id").query.sql_with_params()
+        _store_set_wise(f"IN ({sql})", params)
+        return
     pledge_ids = sorted(set(crossed.values_list("pledge_id", flat=True)))
     for start in range(0, len(pledge_ids), BATCH):
         refresh(pledge_ids[start : start + BATCH])
+
+
+# PostgreSQL: the delivered figures of a set of pledges in one statement, each (pledge, currency,
+# day) part converted with ledger_dailyrate (each day's publication, as RateBook picks it) and
+# rounded as _converted_minor rounds (aid.summary.conversion_sql; `rebuild_totals --verify`
+# compares with the Python path). `missing`: a part the daily table cannot convert (a day before
+# ledger.daily.FIRST_DAY, a currency without rates): that pledge goes the Python way.
+_FIGURES = f"""
+CREATE TEMPORARY TABLE progress_figures AS
+WITH parts AS (
+    SELECT d.pledge_id, d.currency, d.date AS day, p.currency AS pledge_currency,
+           SUM(d.amount_minor) AS amount_minor, COUNT(*) AS n, COUNT(*) - COUNT(d.amount_minor) AS undisclosed
+    FROM aid_delivery d JOIN aid_pledge p ON p.id = d.pledge_id
+    WHERE d.status = 'published' AND d.pledge_id {{scope}}
+    GROUP BY 1, 2, 3, 4
+)
+SELECT t.pledge_id,
+       SUM(CASE WHEN t.currency = '' OR t.pledge_currency = '' THEN 0 ELSE {CONVERTED_MINOR} END)::bigint AS delivered,
+       SUM(t.n)::int AS n, SUM(t.undisclosed)::int AS undisclosed,
+       bool_or(t.currency <> '' AND t.pledge_currency <> ''
+               AND (tg.code IS NULL OR su.code IS NULL OR {MISSING_RATE})) AS missing
+FROM parts t
+LEFT JOIN (VALUES {units_values(MINOR_UNITS)}) AS tg(code, units, scale) ON tg.code = t.pledge_currency
+{day_rate_joins()}
+GROUP BY t.pledge_id
+"""
+
+_STORE = """
+UPDATE aid_pledge p SET delivered_minor = f.delivered, deliveries_count = f.n, undisclosed_deliveries = f.undisclosed
+FROM progress_figures f
+WHERE f.pledge_id = p.id AND NOT f.missing
+  AND (p.delivered_minor, p.deliveries_count, p.undisclosed_deliveries) IS DISTINCT FROM (f.delivered, f.n, f.undisclosed)
+"""
+
+_CLEAR = """
+UPDATE aid_pledge p SET delivered_minor = 0, deliveries_count = 0, undisclosed_deliveries = 0
+WHERE p.id {scope} AND (p.delivered_minor <> 0 OR p.deliveries_count <> 0 OR p.undisclosed_deliveries <> 0)
+  AND NOT EXISTS (SELECT 1 FROM progress_figures f WHERE f.pledge_id = p.id)
+"""
+
+
+def _store_set_wise(scope: str, params) -> None:
+    """refresh() for the pledges whose id is `scope` (SQL after the id: "IN (…)", or "IS NOT NULL"
+    for all), on PostgreSQL, writing only the figures that changed."""
+    with connection.cursor() as cursor, staging.batch_planner(cursor, staging.HASH_JOIN_ROWS):
+        cursor.execute("DROP TABLE IF EXISTS progress_figures")
+        cursor.execute(_FIGURES.format(scope=scope), params)
+        cursor.execute(_STORE)
+        cursor.execute(_CLEAR.format(scope=scope), params)
+        cursor.execute("SELECT pledge_id FROM progress_figures WHERE missing ORDER BY pledge_id")
+        missing = [pledge_id for (pledge_id,) in cursor.fetchall()]
+        cursor.execute("DROP TABLE progress_figures")
+    for start in range(0, len(missing), BATCH):
+        refresh(missing[start : start + BATCH])
 
 
 def differences() -> list[str]:
@@ -132,6 +201,9 @@ def differences() -> list[str]:
 
 
 def rebuild() -> None:
+    if daily.supported():
+        _store_set_wise("IS NOT NULL", [])
+        return
     ids = list(Pledge.objects.values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):
         refresh(ids[start : start + BATCH])

@@ -9,7 +9,7 @@ pledge. Then, alternating round by round (the machine's speed drifts):
 - product: `manage.py export_ledger FILE` in a child process (rows/s, peak RSS of the child);
 - floor: `COPY (SELECT * FROM t) TO STDOUT (FORMAT csv)` of a plain table holding exactly the
   product's output rows (the fastest way PostgreSQL can hand out the same rows).
-Also the time to the first record byte of the streamed export (the API's and the command's path).
+Also the time to the first record byte of the streamed export, and of the API's pledges CSV.
 """
 
 import argparse
@@ -119,6 +119,22 @@ def time_first_byte() -> float:
     return elapsed
 
 
+def time_api_first_byte() -> float:
+    """The API's pledges CSV (newest first, from COPY too): time to its first record byte, in a
+    process that has served it once (the first request of a process imports the site: seconds)."""
+    from django.test import Client
+
+    for _ in range(2):
+        start = time.perf_counter()
+        response = Client().get("/api/v1/pledges/?format=csv", HTTP_HOST="127.0.0.1")
+        blocks = iter(response.streaming_content)
+        next(blocks)  # the header
+        next(blocks)  # the first record
+        elapsed = time.perf_counter() - start
+        response.close()
+    return elapsed
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=1_000_000, help="pledges, and as many deliveries")
@@ -153,6 +169,7 @@ def main() -> None:
         size = target.stat().st_size
     product, floor = statistics.median(products), statistics.median(floors)
     print(f"first record byte of the streamed export: {time_first_byte() * 1000:.0f} ms")
+    print(f"first record byte of the API's pledges CSV: {time_api_first_byte() * 1000:.0f} ms")
     print(f"product: export_ledger {rows / product:,.0f} rows/s ({size / 2**20:,.0f} MiB), peak RSS {max(rss):.0f} MiB")
     print(f"floor: COPY TO STDOUT of the same rows {rows / floor:,.0f} rows/s")
     print(f"ratio (product/floor rows/s): {floor / product:.2f}")

@@ -45,14 +45,18 @@ def factor_rows(currency: str, publications: list[tuple[date, Decimal]], first: 
 
 
 def refresh(currencies, first: date, last: date, exchange_rate=None) -> None:
-    """Rewrite the factors of `currencies` (SQLite only; `exchange_rate`: the model, a migration's own)."""
+    """Rewrite the factors of `currencies` from `first` on (SQLite only; `exchange_rate`: the model, a
+    migration's own)."""
     if exchange_rate is None:
         from ledger.models import ExchangeRate as exchange_rate
     currencies = sorted(c for c in set(currencies) if is_currency(c) and c != BASE_CURRENCY)
     if not currencies:
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE} WHERE currency IN ({', '.join(['%s'] * len(currencies))})", currencies)
+        cursor.execute(
+            f"DELETE FROM {TABLE} WHERE currency IN ({', '.join(['%s'] * len(currencies))}) AND day >= %s",
+            [*currencies, first],
+        )
         written = 0
         for currency in currencies:
             rates = exchange_rate.objects.filter(currency=currency)

@@ -22,7 +22,7 @@ rate_listeners: list = []
 
 
 def _rates_changed(currencies, first_day: date) -> None:
-    daily.refresh(currencies)
+    daily.refresh(currencies, first_day)
     for listener in rate_listeners:
         listener(first_day, sorted(set(currencies)))
 
@@ -35,7 +35,12 @@ def load_ecb_history(path: Path) -> int:
 def load_ecb_rates(rates) -> int:
     """Add the (currency, day, rate) not yet held; existing rows are kept. All or nothing:
     a bad row anywhere (ledger.ecb.BadRateFile) stops the load before anything is written."""
-    held = set(ExchangeRate.objects.values_list("currency", "day"))
+    rates = list(rates)
+    if not rates:
+        return 0
+    # Only the days the file holds (a daily fetch: 90 days, not the 200,000 rates since 1999).
+    days = [d for _, d, _ in rates]
+    held = set(ExchangeRate.objects.filter(day__range=(min(days), max(days))).values_list("currency", "day"))
     now = timezone.now()
     fresh = [(c, d, r) for c, d, r in rates if (c, d) not in held]
     table = ExchangeRate._meta.db_table

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from aid.export import ledger_querysets, stream_csv
-from aid.export_copy import copy_ledger_csv, knows_every_column, ledger_csv_bytes
+from aid.export_copy import copy_ledger_csv, copy_querysets_csv, knows_every_column, ledger_csv_bytes
 from aid.importing import import_ledger
 from aid.seed import load_reference_tables
 from tests.builders import rate, record
@@ -59,3 +59,38 @@ def test_the_odd_cells_survive_the_round_trip_as_written(odd_ledger):
     assert ",0.000000000000,EUR," in text and ",5000,KRW," in text
     assert "NL-D-OF-DRAFT,NL,PURL,,,2025-08-05" in text  # a draft pledge's ref stays private
     assert "NL-D-OF-DRAFT,NL,PURL,,NL-DRAFT," in python_csv(published_only=False).decode()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="COPY is PostgreSQL's: on SQLite the API writes with Python only"
+)
+@pytest.mark.parametrize(
+    "query",
+    [
+        "pledges/?format=csv",
+        "pledges/?format=csv&donor=NL&ordering=date",
+        "deliveries/?format=csv",
+        "deliveries/?format=csv&date_from=2025-08-05",
+        "pledges/NL-P1/?format=csv",
+    ],
+)
+def test_the_api_csv_is_the_same_from_copy_and_from_python(odd_ledger, query, monkeypatch):
+    from rest_framework.test import APIClient
+
+    from aid.api import csv as api_csv
+
+    copied = []
+
+    def spy(querysets):
+        copied.append(copy_querysets_csv(querysets))
+        return copied[-1]
+
+    monkeypatch.setattr(api_csv, "copy_querysets_csv", spy)
+    response = APIClient().get(f"/api/v1/{query}")
+    assert response.status_code == 200 and response.streaming
+    from_copy = b"".join(response.streaming_content)
+    assert copied and None not in copied  # the COPY path answered
+    monkeypatch.setattr(api_csv, "copy_querysets_csv", lambda querysets: None)
+    from_python = b"".join(APIClient().get(f"/api/v1/{query}").streaming_content)
+    assert from_copy == from_python
+    assert from_copy.count(b"\n") > 1

@@ -9,6 +9,7 @@ from rest_framework.renderers import BaseRenderer
 
 from aid.api.converting import conversions
 from aid.export import CHUNK, csv_lines, record_rows, records_of
+from aid.export_copy import copy_querysets_csv
 from aid.rules import COLUMNS
 
 CONVERTED_COLUMNS = ("converted_amount", "converted_currency", "rate", "rate_date", "rate_stale")
@@ -26,14 +27,21 @@ class CSVRenderer(BaseRenderer):
         return "".join(csv_lines(list(rows[0]) if rows else [], rows)).encode()
 
 
-def csv_response(lines: Iterator[str], filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse((line.encode() for line in lines), content_type="text/csv; charset=utf-8")
+def csv_response(lines: Iterator[str] | Iterator[bytes], filename: str) -> StreamingHttpResponse:
+    """A streamed CSV of text lines, or of bytes already encoded (blocks from COPY)."""
+    body = (line.encode() if isinstance(line, str) else line for line in lines)
+    response = StreamingHttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     return response
 
 
-def public_ledger_csv(querysets: list, moment=None) -> Iterator[str]:
-    """The ledger CSV of SPEC §4 (aid.export's rows), without naming draft pledges; history rows as of `moment`."""
+def public_ledger_csv(querysets: list, moment=None) -> Iterator[str] | Iterator[bytes]:
+    """The ledger CSV of SPEC §4 (aid.export's rows), without naming draft pledges; history rows as of `moment`.
+
+    The ledger now comes from PostgreSQL's COPY where it can (aid.export_copy): the same bytes."""
+    copied = copy_querysets_csv(querysets) if moment is None else None
+    if copied is not None:
+        return copied
     rows = (row for record in records_of(querysets, moment) for row in record_rows(record, public=True))
     return csv_lines(COLUMNS, rows)
 

@@ -35,21 +35,36 @@ def rate_joins(targets: str, *, bounded: bool = False) -> str:
     `bounded`: two more placeholders pairs, the first and last day of t, so that PostgreSQL reads
     only those days of the rate table (it does not carry t's day range over the join by itself,
     and hashed every rate since 1999 for a few months of records)."""
+    return f"CROSS JOIN (VALUES {targets}) AS tg(code, units, scale)\n{day_rate_joins(bounded=bounded)}"
+
+
+def day_rate_joins(*, bounded: bool = False) -> str:
+    """rate_joins without the targets: for a caller whose rows name their own target `tg`."""
     days = " AND {rate}.day BETWEEN %s AND %s" if bounded else ""
-    return f"""CROSS JOIN (VALUES {targets}) AS tg(code, units, scale)
-LEFT JOIN (VALUES {units_values(MINOR_UNITS)}) AS su(code, units, scale) ON su.code = t.currency
+    return f"""LEFT JOIN (VALUES {units_values(MINOR_UNITS)}) AS su(code, units, scale) ON su.code = t.currency
 LEFT JOIN ledger_dailyrate sr ON sr.currency = t.currency AND sr.day = t.day{days.format(rate="sr")}
 LEFT JOIN ledger_dailyrate tr ON tr.currency = tg.code AND tr.day = t.day{days.format(rate="tr")}"""
 
 
-# True for a row that needs a rate the daily table does not hold (the exact path names it).
-MISSING_RATE = (
-    "t.currency <> '' AND t.currency <> tg.code"
-    " AND ((t.currency <> 'EUR' AND sr.rate IS NULL) OR (tg.code <> 'EUR' AND tr.rate IS NULL))"
-)
-# The row's converted amount in the target's minor units (0 for an undisclosed amount).
-CONVERTED_MINOR = """CASE WHEN t.currency = '' THEN 0
-     WHEN t.currency = tg.code THEN t.amount_minor
+def missing_rate(code: str = "tg.code", rate: str = "tr.rate") -> str:
+    """True for a row that needs a rate the daily table does not hold (the exact path names it).
+
+    `code` and `rate`: SQL for the target's code and its rate of t's day (a literal code and
+    its own join's rate where one row is converted into several targets side by side)."""
+    return (
+        f"t.currency <> '' AND t.currency <> {code}"
+        f" AND ((t.currency <> 'EUR' AND sr.rate IS NULL) OR ({code} <> 'EUR' AND {rate} IS NULL))"
+    )
+
+
+def converted_minor(code: str = "tg.code", scale: str = "tg.scale", rate: str = "tr.rate") -> str:
+    """The row's converted amount in the target's minor units (0 for an undisclosed amount)."""
+    return f"""CASE WHEN t.currency = '' THEN 0
+     WHEN t.currency = {code} THEN t.amount_minor
      ELSE sign(t.amount_minor::numeric) * div(
-            2 * abs(t.amount_minor) * COALESCE(tr.rate, 1) * tg.scale + COALESCE(sr.rate, 1) * su.scale,
+            2 * abs(t.amount_minor) * COALESCE({rate}, 1) * {scale} + COALESCE(sr.rate, 1) * su.scale,
             2 * COALESCE(sr.rate, 1) * su.scale) END"""
+
+
+MISSING_RATE = missing_rate()
+CONVERTED_MINOR = converted_minor()

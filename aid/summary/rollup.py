@@ -14,11 +14,20 @@ from datetime import date
 from django.conf import settings
 from django.db import connection, transaction
 
-from aid import writelock
+from aid import staging, writelock
+from aid.models import ConvertedTotal, DonorMonthTotal, Kind, Status
 from aid.phases import phase
 from aid.staging import analyze, copy_rows, temp_table
-from aid.summary.conversion_sql import CONVERTED_MINOR, MISSING_RATE, rate_joins, units_values
+from aid.summary.conversion_sql import (
+    CONVERTED_MINOR,
+    MISSING_RATE,
+    converted_minor,
+    missing_rate,
+    rate_joins,
+    units_values,
+)
 from ledger import daily
+from ledger.currencies import BASE_CURRENCY, MINOR_UNITS
 
 
 @dataclass
@@ -45,18 +54,48 @@ def fast_targets() -> list[str]:
     return list(dict.fromkeys(["EUR", *settings.SUMMARY_FAST_CURRENCIES]))
 
 
+CONVERTED_KEY = ("target", *KEY_NAMES, "month")
+CONVERTED_VALUES = ("amount_minor", "converted_minor", "records", "undisclosed", "days_mask")
+
+
 def _insert_sql(where: str) -> str:
     """Recompute the rows selected by `where` (over aid_ledgertotal t) for every fast target."""
+    return f"INSERT INTO aid_convertedtotal ({', '.join((*CONVERTED_KEY, *CONVERTED_VALUES))}) {_rows_sql(where)}"
+
+
+def _rows_sql(where: str) -> str:
+    """The converted rows of the daily totals selected by `where`, in CONVERTED_KEY + CONVERTED_VALUES.
+
+    The targets are converted side by side, a column each (`c0`, `m0`, …: converted, missing),
+    and the rows grouped once, then fanned out a row per target: grouping the daily rows crossed
+    with the targets hashed three times as many rows on eight text keys (16 of 20 s at 100k +
+    100k records).
+    """
+    targets = fast_targets()
+    columns, joins, fan = [], [], []
+    for n, code in enumerate(targets):
+        rate = "NULL::numeric" if code == BASE_CURRENCY else f"tr{n}.rate"
+        if code != BASE_CURRENCY:
+            joins.append(f"LEFT JOIN ledger_dailyrate tr{n} ON tr{n}.currency = '{code}' AND tr{n}.day = t.day")
+        scale = 10 ** MINOR_UNITS[code]
+        columns.append(
+            f"bool_or({missing_rate(repr(code), rate)}) AS m{n}, SUM({converted_minor(repr(code), str(scale), rate)}) AS c{n}"
+        )
+        fan.append(f"('{code}', g.c{n}, g.m{n})")
     return f"""
-INSERT INTO aid_convertedtotal (target, {KEY_COLUMNS}, month, amount_minor, converted_minor, records, undisclosed, days_mask)
-SELECT tg.code, t.kind, t.status, t.donor, t.programme, t.package, t.currency,
-       date_trunc('month', t.day)::date, SUM(t.amount_minor),
-       CASE WHEN bool_or({MISSING_RATE}) THEN NULL ELSE SUM({CONVERTED_MINOR})::bigint END,
-       SUM(t.records), SUM(t.undisclosed), bit_or(1 << (extract(day FROM t.day)::int - 1))
-FROM aid_ledgertotal t
-{rate_joins(units_values(fast_targets()))}
-WHERE {where}
-GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+SELECT tg.code, g.kind, g.status, g.donor, g.programme, g.package, g.currency, g.month, g.amount_minor,
+       CASE WHEN tg.missing THEN NULL ELSE tg.converted::bigint END, g.records, g.undisclosed, g.days_mask
+FROM (
+    SELECT {T_KEY_COLUMNS}, date_trunc('month', t.day)::date AS month, SUM(t.amount_minor) AS amount_minor,
+           SUM(t.records) AS records, SUM(t.undisclosed) AS undisclosed,
+           bit_or(1 << (extract(day FROM t.day)::int - 1)) AS days_mask, {", ".join(columns)}
+    FROM aid_ledgertotal t
+    LEFT JOIN (VALUES {units_values(MINOR_UNITS)}) AS su(code, units, scale) ON su.code = t.currency
+    LEFT JOIN ledger_dailyrate sr ON sr.currency = t.currency AND sr.day = t.day
+    {" ".join(joins)}
+    WHERE {where}
+    GROUP BY {T_KEY_COLUMNS}, 7
+) g CROSS JOIN LATERAL (VALUES {", ".join(fan)}) AS tg(code, converted, missing)
 """
 
 
@@ -64,10 +103,17 @@ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
 NARROW_COLUMNS = "target, kind, status, donor, currency, month"
 
 
+NARROW_KEY = tuple(NARROW_COLUMNS.split(", "))
+
+
 def _narrow_sql(where: str, *, keys: str = "") -> str:
     """Recompute the narrow rows of the rollup rows `c` selected by `where` (joined with `keys`)."""
+    return f"INSERT INTO aid_donormonthtotal ({NARROW_COLUMNS}, {', '.join(CONVERTED_VALUES)}) {_narrow_rows_sql(where, keys=keys)}"
+
+
+def _narrow_rows_sql(where: str, *, keys: str = "") -> str:
+    """The narrow rows of the rollup rows `c` selected by `where`, in NARROW_KEY + CONVERTED_VALUES."""
     return f"""
-INSERT INTO aid_donormonthtotal ({NARROW_COLUMNS}, amount_minor, converted_minor, records, undisclosed, days_mask)
 SELECT c.target, c.kind, c.status, c.donor, c.currency, c.month, SUM(c.amount_minor),
        CASE WHEN bool_or(c.converted_minor IS NULL) THEN NULL ELSE SUM(c.converted_minor)::bigint END,
        SUM(c.records), SUM(c.undisclosed), bit_or(c.days_mask)
@@ -194,7 +240,7 @@ SELECT {NARROW_COLUMNS}, SUM(amount_minor) AS amount_minor,
        SUM(records) AS records, SUM(undisclosed) AS undisclosed, bit_or(days_mask) AS days_mask
 FROM rollup_added GROUP BY 1, 2, 3, 4, 5, 6"""
     )
-    _add_rows(cursor, "narrow_added", "aid_donormonthtotal", tuple(NARROW_COLUMNS.split(", ")))
+    _add_rows(cursor, "narrow_added", "aid_donormonthtotal", NARROW_KEY)
     cursor.execute("DROP TABLE narrow_added")
     cursor.execute("DROP TABLE rollup_added")
 
@@ -238,17 +284,33 @@ def deferred():
         _pending.reset(token)
 
 
+def _newest_day(cursor):
+    """The newest day of any daily total, read from the (status, kind, day) index: one probe per pair."""
+    newest = " UNION ALL ".join(
+        f"(SELECT day FROM aid_ledgertotal WHERE status = '{status}' AND kind = '{kind}' ORDER BY day DESC LIMIT 1)"
+        for status in Status.values
+        for kind in Kind.values
+    )
+    cursor.execute(f"SELECT max(day) FROM ({newest}) newest")
+    return cursor.fetchone()[0]
+
+
 @transaction.atomic
 def refresh_from(day: date, currencies=None) -> None:
     """New or changed rates from `day` on: recompute every month from day's month on.
 
     Every target's row mixes currencies, so the months are recomputed whatever `currencies` changed.
+    Only totals dated `day` or later convert with the changed rates: when none is (a new ECB day
+    after the newest record, the daily case), nothing converted changes.
     """
     if not daily.supported():
         return
     writelock.take()  # a rate arriving during an import waits, instead of deadlocking on the rows
     month = day.replace(day=1)
     with connection.cursor() as cursor:
+        newest = _newest_day(cursor)
+        if newest is None or newest < day:
+            return
         cursor.execute("DELETE FROM aid_convertedtotal WHERE month >= %s", [month])
         cursor.execute(_insert_sql("t.day >= %s"), [month])
         cursor.execute("DELETE FROM aid_donormonthtotal WHERE month >= %s", [month])
@@ -260,13 +322,9 @@ def rebuild() -> None:
     if not daily.supported():
         return
     writelock.take()
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM aid_convertedtotal")
-        cursor.execute("ANALYZE aid_ledgertotal")
-        cursor.execute(_insert_sql("TRUE"))
-        cursor.execute("DELETE FROM aid_donormonthtotal")
-        cursor.execute(_narrow_sql("TRUE"))
-    _analyze()  # fresh statistics, or the planner guesses 1 row
+    with connection.cursor() as cursor, staging.batch_planner(cursor, staging.HASH_JOIN_ROWS):
+        staging.make_equal(cursor, ConvertedTotal, CONVERTED_KEY, CONVERTED_VALUES, _rows_sql("TRUE"), [])
+        staging.make_equal(cursor, DonorMonthTotal, NARROW_KEY, CONVERTED_VALUES, _narrow_rows_sql("TRUE"), [])
 
 
 def differences() -> list[str]:
@@ -275,18 +333,18 @@ def differences() -> list[str]:
     if not daily.supported():
         return []
     values = "amount_minor, converted_minor, records, undisclosed, days_mask"
-    rollup = _differing("aid_convertedtotal", f"target, {KEY_COLUMNS}, month, {values}", _insert_sql("TRUE"))
-    narrow = _differing("aid_donormonthtotal", f"{NARROW_COLUMNS}, {values}", _narrow_sql("TRUE"))
+    rollup = _differing("aid_convertedtotal", f"target, {KEY_COLUMNS}, month, {values}", _rows_sql("TRUE"))
+    narrow = _differing("aid_donormonthtotal", f"{NARROW_COLUMNS}, {values}", _narrow_rows_sql("TRUE"))
     return [f"converted total differs: {row}" for row in rollup] + [
         f"donor month total differs: {row}" for row in narrow
     ]
 
 
-def _differing(table: str, columns: str, insert_sql: str) -> list[tuple]:
-    """The rows of `table` and of its recomputation (`insert_sql`, into a copy) that only one holds."""
+def _differing(table: str, columns: str, rows_sql: str) -> list[tuple]:
+    """The rows of `table` and of its recomputation (`rows_sql`, into a copy) that only one holds."""
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE expected_rows AS SELECT {columns} FROM {table} WITH NO DATA")
-        cursor.execute(insert_sql.replace(f"INSERT INTO {table}", "INSERT INTO expected_rows"))
+        cursor.execute(f"INSERT INTO expected_rows ({columns}) {rows_sql}")
         cursor.execute(
             f"(SELECT {columns} FROM {table} EXCEPT SELECT {columns} FROM expected_rows) "
             f"UNION ALL (SELECT {columns} FROM expected_rows EXCEPT SELECT {columns} FROM {table})"
