@@ -27,6 +27,14 @@ GROUP BY t.group_key, t.kind
 """
 
 
+# The days each currency (but the target) has amounts on, per month, as the rollup's masks hold them.
+_MASKS = """
+SELECT r.currency, date_trunc('month', r.day)::date AS month, bit_or(1 << (extract(day FROM r.day)::int - 1)) AS mask
+FROM ({rows}) r WHERE r.currency <> '' AND r.currency <> %s
+GROUP BY 1, 2
+"""
+
+
 def _daily_rows(group_by: str, ledger_filter):
     queryset = ledger_filter.on_totals(LedgerTotal.objects.all()).annotate(group_key=group_expression(group_by))
     rows = queryset.values("group_key", "kind", "currency", "day", "amount_minor", "records", "undisclosed")
@@ -37,11 +45,22 @@ def parts(group_by: str, target: str, rates, ledger_filter):
     if not daily.supported() or rates.mode != "transaction":
         return None
     rows, params = _daily_rows(group_by, ledger_filter)
+    result = rows_parts(rows, params, group_by, target, ledger_filter, disclose=False)
+    if result is not None:
+        fast_monthly.disclose_transaction_rates(result, target, ledger_filter)
+    return result
+
+
+def rows_parts(rows: str, params, group_by: str, target: str, ledger_filter, *, disclose: bool = True):
+    """The parts of daily rows `rows` selects (group_key, kind, currency, day, amount_minor,
+    records, undisclosed: LedgerTotal's, or aid.summary.as_of_daily's), and the rate days they
+    used (`disclose`: read from the rows themselves), or None for an amount without a daily rate."""
     joins = rate_joins(unit_row(target, placeholder=True), bounded=True)
     sql = _PARTS.format(converted=CONVERTED_MINOR, missing=MISSING_RATE, rows=rows, joins=joins)
     days = (ledger_filter.date_from or date.min, ledger_filter.date_to or date.max)
     result = Parts()
-    with connections[router.db_for_read(LedgerTotal)].cursor() as cursor:  # a replica, for a reader
+    alias = router.db_for_read(LedgerTotal)  # a replica, for a reader
+    with connections[alias].cursor() as cursor:
         cursor.execute(sql, (*params, target, *days, *days))
         fetched = cursor.fetchall()
         if any(missing for *_, missing in fetched):
@@ -49,5 +68,7 @@ def parts(group_by: str, target: str, rates, ledger_filter):
         for group_key, kind, converted, records, undisclosed, _ in fetched:
             value = Decimal(int(converted or 0)).scaleb(-minor_units(target))
             result.add(key_value(group_by, group_key), kind, value, int(records), int(undisclosed))
-    fast_monthly.disclose_transaction_rates(result, target, ledger_filter)
+    if disclose:
+        masks = _MASKS.format(rows=rows)
+        result.disclose_days(fast_monthly._RATES_USED.format(masks=masks), (*params, target, target, *days), alias)
     return result

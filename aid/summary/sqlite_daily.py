@@ -161,7 +161,12 @@ def parts(group_by: str, target: str, rates: Rates, ledger_filter) -> Parts | No
         return None
     rows, params = _daily_rows(group_by, ledger_filter)
     if rates.mode != "transaction":
-        return _one_rate_parts(rows, params, group_by, target, rates)
+        return one_rate_parts(rows, params, group_by, target, rates)
+    return rows_parts(rows, params, group_by, target, rates)
+
+
+def rows_parts(rows: str, params, group_by: str, target: str, rates: Rates) -> Parts | None:
+    """The parts of the daily rows `rows` selects (LedgerTotal's, or aid.summary.as_of_daily's)."""
     result = Parts()
     # One transaction: both statements read the same ledger, and the temporary rows are written
     # at once (in autocommit, SQLite would commit each row of the factors on its own).
@@ -190,7 +195,7 @@ def parts(group_by: str, target: str, rates: Rates, ledger_filter) -> Parts | No
     return result
 
 
-def _one_rate_parts(rows: str, params, group_by: str, target: str, rates: Rates) -> Parts:
+def one_rate_parts(rows: str, params, group_by: str, target: str, rates: Rates) -> Parts:
     """A fixed day or `latest`: one rate per currency, so a part is all of a currency in a group
     (a few rows, summed in SQL over the same selection), converted by the exact path's code."""
     with connection.cursor() as cursor:
