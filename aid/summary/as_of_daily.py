@@ -30,13 +30,31 @@ from ledger.models import ExchangeRate
 
 KEY = ("group_key", "kind", "donor", "programme", "package", "currency", "day")
 COLUMNS = (*KEY, "amount_minor", "records", "undisclosed")
+ROWS = ("group_key", "kind", "currency", "day", "amount_minor", "records", "undisclosed")
+# `d`: the records written since the moment, taken out as they are and put back as they were;
+# `k`: those netted per key (a few rows); `t`: the totals now, each joined to its key's change
+# (a hash join on the few keys: no sort of the whole table). A key the totals do not hold now
+# (every record of it written since) comes from `k` alone.
 _NETTED = """
-SELECT group_key, kind, currency, day, SUM(amount_minor) AS amount_minor,
-       CAST(SUM(records) AS INTEGER) AS records, CAST(SUM(undisclosed) AS INTEGER) AS undisclosed
-FROM ({branches}) u
-GROUP BY {key}
-HAVING SUM(records) <> 0
+WITH d AS ({changes}),
+k AS (SELECT {key}, SUM(amount_minor) AS amount_minor, SUM(records) AS records, SUM(undisclosed) AS undisclosed
+      FROM d GROUP BY {key})
+SELECT t.group_key, t.kind, t.currency, t.day, t.amount_minor + COALESCE(k.amount_minor, 0) AS amount_minor,
+       CAST(t.records + COALESCE(k.records, 0) AS INTEGER) AS records,
+       CAST(t.undisclosed + COALESCE(k.undisclosed, 0) AS INTEGER) AS undisclosed
+FROM ({totals}) t LEFT JOIN k ON {same_t}
+WHERE t.records + COALESCE(k.records, 0) <> 0
+UNION ALL
+SELECT k.group_key, k.kind, k.currency, k.day, k.amount_minor, CAST(k.records AS INTEGER),
+       CAST(k.undisclosed AS INTEGER)
+FROM k
+WHERE k.records <> 0 AND NOT EXISTS (SELECT 1 FROM {table} x WHERE x.status = %s AND {same_x})
 """
+
+
+def _same(alias: str) -> str:
+    """k's key is `alias`'s (the group key follows from the others)."""
+    return " AND ".join(f"k.{name} = {alias}.{name}" for name in KEY[1:])
 
 
 def _written_since(model, moment):
@@ -48,6 +66,11 @@ def _touched(moment) -> tuple[Q, Q]:
     deliveries = Q(id__in=_written_since(Delivery, moment))
     their_pledges = Delivery.history.model.objects.filter(deliveries).values("pledge_id")
     return Q(id__in=_written_since(Pledge, moment)) | Q(id__in=their_pledges), deliveries
+
+
+def _ids(touched: Q):
+    """The ids a `_touched` condition picks, as one subquery."""
+    return Pledge.history.model.objects.filter(touched).values("id")
 
 
 def _contributions(queryset, group_by: str, kind: str):
@@ -65,9 +88,8 @@ def _contributions(queryset, group_by: str, kind: str):
         "records": Value(1, output_field=IntegerField()),
         "undisclosed": Case(When(undisclosed, then=Value(1)), default=Value(0), output_field=IntegerField()),
     }
-    return queryset.annotate(**{f"c_{name}": value for name, value in values.items()}).values_list(
-        *(f"c_{name}" for name in COLUMNS)
-    )
+    annotated = queryset.annotate(**{f"c_{name}": value for name, value in values.items()})
+    return annotated.values_list(*(f"c_{name}" for name in COLUMNS)).order_by()
 
 
 def _branch(queryset, sign: int, prefix: str = "c_") -> tuple[str, tuple]:
@@ -85,21 +107,26 @@ def netted_rows(group_by: str, ledger_filter) -> tuple[str, tuple]:
     moment = ledger_filter.as_of
     pledges, deliveries = _touched(moment)
     now_linked = Delivery.objects.filter(pledge=OuterRef("pk"), status=Status.PUBLISHED)
-    then_linked = asof.published(Delivery, moment).filter(pledge_id=OuterRef("id"))
-    now_pledges, then_pledges = Pledge.objects.filter(pledges), asof.records(Pledge, moment).filter(pledges)
+    ever_linked = Q(id__in=Delivery.history.model.objects.filter(pledge_id__in=_ids(pledges)).values("id"))
+    then_linked = asof.published(Delivery, moment, ever_linked).filter(pledge_id=OuterRef("id"))
+    now_pledges, then_pledges = Pledge.objects.filter(pledges), asof.records(Pledge, moment, pledges)
     totals = ledger_filter.on_totals(LedgerTotal.objects.all()).annotate(group_key=group_expression(group_by))
-    branches = [_branch(totals.values_list(*COLUMNS), +1, prefix="")]
+    totals_sql, totals_params = _branch(totals.values_list(*COLUMNS).order_by(), +1, prefix="")
+    changes = []
     for records, kind, sign in (
         (now_pledges, "pledge", -1),
         (Delivery.objects.filter(deliveries), "delivery", -1),
         (now_pledges.filter(Exists(now_linked)), "covered", -1),
         (then_pledges, "pledge", +1),
-        (asof.records(Delivery, moment).filter(deliveries), "delivery", +1),
+        (asof.records(Delivery, moment, deliveries), "delivery", +1),
         (then_pledges.filter(Exists(then_linked)), "covered", +1),
     ):
-        branches.append(_branch(_contributions(ledger_filter.on_records(records), group_by, kind), sign))
-    sql = _NETTED.format(branches=" UNION ALL ".join(sql for sql, _ in branches), key=", ".join(KEY))
-    return sql, tuple(param for _, params in branches for param in params)
+        changes.append(_branch(_contributions(ledger_filter.on_records(records), group_by, kind), sign))
+    sql = _NETTED.format(
+        changes=" UNION ALL ".join(sql for sql, _ in changes), key=", ".join(KEY), totals=totals_sql,
+        same_t=_same("t"), table=LedgerTotal._meta.db_table, same_x=_same("x"),
+    )  # fmt: skip
+    return sql, (*(param for _, params in changes for param in params), *totals_params, ledger_filter.status)
 
 
 def _rates_held_then_are_rates_now(moment) -> bool:
@@ -121,6 +148,5 @@ def parts(group_by: str, target: str, rates, ledger_filter):
     alias = router.db_for_read(LedgerTotal)
     with connections[alias].cursor() as cursor:
         cursor.execute(rows, params)
-        names = ("group_key", "kind", "currency", "day", "amount_minor", "records", "undisclosed")
-        fetched = [dict(zip(names, (*row[:4], *map(int, row[4:])), strict=True)) for row in cursor.fetchall()]
+        fetched = [dict(zip(ROWS, (*row[:4], *map(int, row[4:])), strict=True)) for row in cursor.fetchall()]
     return exact.convert_rows(fetched, group_by, target, rates)
