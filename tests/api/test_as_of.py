@@ -289,3 +289,18 @@ def test_an_as_of_answer_takes_as_many_queries_for_more_records(api, path):
         record("delivery", ref=f"NL-MD{n}", donor="NL", pledge_ref=f"NL-M{n}", date="2025-09-03", amount="1")
         record("valuation", ref=f"NL-MV{n}", pledge_ref=f"NL-M{n}", date="2025-08-05", amount="6", currency="GBP")
     assert queries_as_of_now() == few
+
+
+@pytest.mark.parametrize("path", ["/api/v1/summary/", "/api/v1/pledges/", "/donor/NL/", "/"])
+def test_a_request_resolves_its_moment_once(api, path):
+    """The filters, the rates and the page all ask for the moment: it is checked once a request
+    (before the first record: one probe of each history table)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ledger_at_t()
+    t = timezone.now()
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get(f"{path}?as_of={at(t)}").status_code == 200
+    firsts = [query["sql"] for query in captured if 'MIN("aid_historical' in query["sql"]]
+    assert len(firsts) == 2
