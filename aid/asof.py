@@ -55,6 +55,14 @@ def published(model, moment: datetime | None, among: Q | None = None):
     return records(model, moment, among).filter(status=Status.PUBLISHED)
 
 
+def standing(model, moment: datetime) -> tuple:
+    """The records as they stood at `moment` in two parts, to list them without the anti-join
+    over every history row: the live rows of the records nobody wrote since (as they stand now,
+    they stood then) and the history rows standing then of the few written since."""
+    since = Q(id__in=model.history.model.objects.filter(history_date__gt=moment).values("id"))
+    return model.objects.exclude(since), records(model, moment, since)
+
+
 def unchanged_since(moment: datetime) -> bool:
     """No pledge, delivery or rate was written after `moment`: the ledger now is the ledger then.
 
