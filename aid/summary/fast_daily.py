@@ -27,11 +27,15 @@ GROUP BY t.group_key, t.kind
 """
 
 
-# The days each currency (but the target) has amounts on, per month, as the rollup's masks hold them.
-_MASKS = """
-SELECT r.currency, date_trunc('month', r.day)::date AS month, bit_or(1 << (extract(day FROM r.day)::int - 1)) AS mask
-FROM ({rows}) r WHERE r.currency <> '' AND r.currency <> %s
-GROUP BY 1, 2
+# The parts and, in the same scan, the days each currency has amounts on per month (as the
+# rollup's day masks hold them), for rows no rollup holds (aid.summary.as_of_daily).
+_PARTS_AND_DAYS = """
+SELECT GROUPING(t.group_key, t.kind) = 0, t.group_key, t.kind, SUM({converted})::bigint, SUM(t.records),
+       SUM(t.undisclosed), t.currency, bool_or({missing}), date_trunc('month', t.day)::date,
+       bit_or(1 << (extract(day FROM t.day)::int - 1))
+FROM ({rows}) t
+{joins}
+GROUP BY GROUPING SETS ((t.group_key, t.kind), (t.currency, date_trunc('month', t.day)::date))
 """
 
 
@@ -54,21 +58,29 @@ def parts(group_by: str, target: str, rates, ledger_filter):
 def rows_parts(rows: str, params, group_by: str, target: str, ledger_filter, *, disclose: bool = True):
     """The parts of daily rows `rows` selects (group_key, kind, currency, day, amount_minor,
     records, undisclosed: LedgerTotal's, or aid.summary.as_of_daily's), and the rate days they
-    used (`disclose`: read from the rows themselves), or None for an amount without a daily rate."""
+    used (`disclose`: the rows' own days per month, in the same scan), or None for an amount
+    without a daily rate."""
     joins = rate_joins(unit_row(target, placeholder=True), bounded=True)
-    sql = _PARTS.format(converted=CONVERTED_MINOR, missing=MISSING_RATE, rows=rows, joins=joins)
+    statement = _PARTS_AND_DAYS if disclose else _PARTS
+    sql = statement.format(converted=CONVERTED_MINOR, missing=MISSING_RATE, rows=rows, joins=joins)
     days = (ledger_filter.date_from or date.min, ledger_filter.date_to or date.max)
-    result = Parts()
     alias = router.db_for_read(LedgerTotal)  # a replica, for a reader
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, (*params, target, *days, *days))
         fetched = cursor.fetchall()
-        if any(missing for *_, missing in fetched):
-            return None
-        for group_key, kind, converted, records, undisclosed, _ in fetched:
+    if not disclose:
+        fetched = [(True, *row[:5], None, row[5], None, None) for row in fetched]
+    if any(part and missing for part, *_, missing, _month, _mask in fetched):
+        return None
+    result, masks = Parts(), []
+    for part, group_key, kind, converted, records, undisclosed, currency, _, month, mask in fetched:
+        if part:
             value = Decimal(int(converted or 0)).scaleb(-minor_units(target))
             result.add(key_value(group_by, group_key), kind, value, int(records), int(undisclosed))
+        elif currency not in ("", target):  # already in the target currency: no rate used (ledger.conversion)
+            masks.append((currency, month, mask))
     if disclose:
-        masks = _MASKS.format(rows=rows)
-        result.disclose_days(fast_monthly._RATES_USED.format(masks=masks), (*params, target, target, *days), alias)
+        columns = [list(column) for column in zip(*masks, strict=True)] if masks else [[], [], []]
+        days_sql = fast_monthly._RATES_USED.format(masks=fast_monthly._GIVEN_MASKS)
+        result.disclose_days(days_sql, (*columns, target, *days), alias)
     return result
