@@ -34,20 +34,33 @@ from ledger.models import ExchangeRate
 RELATED = ("donor", "programme", "package")
 
 
-def records(model, moment: datetime | None):
-    """`model`'s rows as they stood at `moment` (history rows, deletions left out); the live table when None."""
+def records(model, moment: datetime | None, among: Q | None = None):
+    """`model`'s rows as they stood at `moment` (history rows, deletions left out); the live table when None.
+
+    `among` (a condition on `id`) picks a few records: it narrows both sides of the anti-join,
+    which then reads only their history (else PostgreSQL hashes every history row up to the moment).
+    """
     if moment is None:
-        return model.objects.all()
+        return model.objects.all() if among is None else model.objects.filter(among)
     history = model.history.model
-    newer = history.objects.filter(id=OuterRef("id"), history_date__lte=moment).filter(
+    rows = history.objects.all() if among is None else history.objects.filter(among)
+    newer = rows.filter(id=OuterRef("id"), history_date__lte=moment).filter(
         Q(history_date__gt=OuterRef("history_date"))
         | Q(history_date=OuterRef("history_date"), history_id__gt=OuterRef("history_id"))
     )
-    return history.objects.filter(history_date__lte=moment).exclude(history_type="-").exclude(Exists(newer))
+    return rows.filter(history_date__lte=moment).exclude(history_type="-").exclude(Exists(newer))
 
 
-def published(model, moment: datetime | None):
-    return records(model, moment).filter(status=Status.PUBLISHED)
+def published(model, moment: datetime | None, among: Q | None = None):
+    return records(model, moment, among).filter(status=Status.PUBLISHED)
+
+
+def standing(model, moment: datetime) -> tuple:
+    """The records as they stood at `moment` in two parts, to list them without the anti-join
+    over every history row: the live rows of the records nobody wrote since (as they stand now,
+    they stood then) and the history rows standing then of the few written since."""
+    since = Q(id__in=model.history.model.objects.filter(history_date__gt=moment).values("id"))
+    return model.objects.exclude(since), records(model, moment, since)
 
 
 def unchanged_since(moment: datetime) -> bool:

@@ -108,9 +108,26 @@ def _moment(text: str, param: str) -> datetime:
         raise ParamError(param, f"{text!r} is not an ISO 8601 date or date-time") from None
 
 
+_RESOLVED = "_aid_as_of"  # a request's moment, kept on its query: the filters, rates and page all ask
+
+
 def as_of(query) -> AsOf | None:
-    """`as_of=<ISO 8601>` or `release=<id>`: the published ledger as it stood then; None for now."""
-    text, release = _one(query, "as_of"), _one(query, "release")
+    """`as_of=<ISO 8601>` or `release=<id>`: the published ledger as it stood then; None for now.
+
+    Resolved once per query object (a release's time, or the check against the first record)."""
+    given = (_one(query, "as_of"), _one(query, "release"))
+    kept = getattr(query, _RESOLVED, None)
+    if kept is not None and kept[0] == given:
+        return kept[1]
+    moment = _resolved_as_of(*given)
+    try:
+        setattr(query, _RESOLVED, (given, moment))
+    except AttributeError:  # a plain dict: asked again, resolved again
+        pass
+    return moment
+
+
+def _resolved_as_of(text: str, release: str) -> AsOf | None:
     if text and release:
         raise ParamError("release", "give as_of or release, not both")
     if release:

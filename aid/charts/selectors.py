@@ -111,10 +111,11 @@ def record_count(ledger_filter: LedgerFilter, order: str = "date") -> int:
 def ledger_records(ledger_filter: LedgerFilter, order: str = "date", *, page: int = 1, size: int = 100) -> list:
     """Page `page` of the pledges and deliveries with their sources, newest first; with order
     `waiting`, only the pledges not known to be fully delivered, the longest wait first
-    (aid.waiting). The page is cut in SQL: a million records cost what `size` of them do
-    (as of a past moment, the records as they stood are read whole, then cut)."""
+    (aid.waiting). The page is cut in SQL: a million records cost what `size` of them do, as of
+    a past moment too (over the history rows standing then; only `waiting` as of a moment reads
+    the records whole, its order being their delivered figures then)."""
     start = (page - 1) * size
-    if ledger_filter.as_of is not None:
+    if ledger_filter.as_of is not None and order == "waiting":
         return _records_as_they_stood(ledger_filter, order)[start : start + size]
     if order == "waiting":
         pledges = records(Pledge, ledger_filter).select_related("programme", "package")
@@ -128,13 +129,16 @@ def ledger_records(ledger_filter: LedgerFilter, order: str = "date", *, page: in
     chosen = defaultdict(list)
     for _date, _ref, kind, pk in keys[0].union(keys[1], all=True).order_by("-date", "-ref")[start : start + size]:
         chosen[kind].append(pk)
-    found = [
-        r
-        for kind, model in KINDS
-        if chosen[kind]
-        for r in _with_details(model, model.objects.filter(pk__in=chosen[kind]))
-    ]
+    found = [record for kind, model in KINDS if chosen[kind] for record in _details(model, chosen[kind], ledger_filter)]
     return sorted(found, key=lambda record: (record.date, record.ref), reverse=True)
+
+
+def _details(model, keys: list[int], ledger_filter: LedgerFilter) -> list:
+    """The page's records (`keys`: their primary keys, history rows' as of a moment) with their details."""
+    if ledger_filter.as_of is None:
+        return list(_with_details(model, model.objects.filter(pk__in=keys)))
+    rows = model.history.model.objects.filter(pk__in=keys).select_related(*asof.RELATED)
+    return asof.as_they_stood(rows, ledger_filter.as_of)
 
 
 def _records_as_they_stood(ledger_filter: LedgerFilter, order: str) -> list:

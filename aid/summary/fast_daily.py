@@ -17,6 +17,7 @@ from aid.models import LedgerTotal
 from aid.summary import fast_monthly, rollup
 from aid.summary.conversion_sql import CONVERTED_MINOR, MISSING_RATE, rate_joins, unit_row
 from aid.summary.parts import Parts, group_expression, key_value
+from aid.summary.rate_days import RateDays
 from ledger import daily
 from ledger.currencies import minor_units
 
@@ -31,6 +32,18 @@ GROUP BY t.group_key, t.kind
 # converts ~860,000 daily rows at 1M + 1M records, enough for PostgreSQL to JIT-compile it
 # (hundreds of ms, more than it saves), and its hashes outgrow the default 4 MB work_mem.
 _SETTINGS = "SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"
+
+
+# The parts and, in the same scan, the days each currency has amounts on per month (as the
+# rollup's day masks hold them), for rows no rollup holds (aid.summary.as_of_daily).
+_PARTS_AND_DAYS = """
+SELECT GROUPING(t.group_key, t.kind) = 0, t.group_key, t.kind, SUM({converted})::bigint, SUM(t.records),
+       SUM(t.undisclosed), t.currency, bool_or({missing}), date_trunc('month', t.day)::date,
+       bit_or(1 << (extract(day FROM t.day)::int - 1))
+FROM ({rows}) t
+{joins}
+GROUP BY GROUPING SETS ((t.group_key, t.kind), (t.currency, date_trunc('month', t.day)::date))
+"""
 
 
 def _daily_rows(group_by: str, ledger_filter):
@@ -56,18 +69,34 @@ def parts(group_by: str, target: str, rates, ledger_filter):
 
 def _daily_parts(group_by: str, target: str, ledger_filter) -> Parts | None:
     rows, params = _daily_rows(group_by, ledger_filter)
+    return rows_parts(rows, params, group_by, target, ledger_filter, disclose=False)  # parts() discloses once
+
+
+def rows_parts(rows: str, params, group_by: str, target: str, ledger_filter, *, disclose: bool = True):
+    """The parts of daily rows `rows` selects (group_key, kind, currency, day, amount_minor,
+    records, undisclosed: LedgerTotal's, or aid.summary.as_of_daily's), and the rate days they
+    used (`disclose`: the rows' own days per month, in the same scan), or None for an amount
+    without a daily rate."""
     joins = rate_joins(unit_row(target, placeholder=True), bounded=True)
-    sql = _PARTS.format(converted=CONVERTED_MINOR, missing=MISSING_RATE, rows=rows, joins=joins)
+    statement = _PARTS_AND_DAYS if disclose else _PARTS
+    sql = statement.format(converted=CONVERTED_MINOR, missing=MISSING_RATE, rows=rows, joins=joins)
     days = (ledger_filter.date_from or date.min, ledger_filter.date_to or date.max)
-    result = Parts()
     alias = router.db_for_read(LedgerTotal)  # a replica, for a reader
     with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
         cursor.execute(_SETTINGS)
         cursor.execute(sql, (*params, target, *days, *days))
         fetched = cursor.fetchall()
-    if any(missing for *_, missing in fetched):
+    if not disclose:
+        fetched = [(True, *row[:5], None, row[5], None, None) for row in fetched]
+    if any(part and missing for part, *_, missing, _month, _mask in fetched):
         return None
-    for group_key, kind, converted, records, undisclosed, _ in fetched:
-        value = Decimal(int(converted or 0)).scaleb(-minor_units(target))
-        result.add(key_value(group_by, group_key), kind, value, int(records), int(undisclosed))
+    result, masks = Parts(), []
+    for part, group_key, kind, converted, records, undisclosed, currency, _, month, mask in fetched:
+        if part:
+            value = Decimal(int(converted or 0)).scaleb(-minor_units(target))
+            result.add(key_value(group_by, group_key), kind, value, int(records), int(undisclosed))
+        elif currency not in ("", target):  # already in the target currency: no rate used (ledger.conversion)
+            masks.append((currency, month, mask))
+    if disclose:
+        result.disclose_days(RateDays(masks, target, alias, ledger_filter.date_from, ledger_filter.date_to))
     return result

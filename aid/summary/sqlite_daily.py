@@ -134,7 +134,26 @@ def parts(group_by: str, target: str, rates: Rates, ledger_filter) -> Parts | No
         return None
     rows, params = _daily_rows(group_by, ledger_filter).sql_with_params()
     if rates.mode != "transaction":
-        return _one_rate_parts(rows, params, group_by, target, rates)
+        return one_rate_parts(rows, params, group_by, target, rates)
+    result = _converted(rows, params, group_by, target)
+    if result is not None:  # the pairs used, from the totals' own index
+        pairs = _selected(ledger_filter).exclude(currency__in=("", target)).values("currency", "day").distinct()
+        _disclose(result, target, *pairs.query.sql_with_params())
+    return result
+
+
+def rows_parts(rows: str, params, group_by: str, target: str) -> Parts | None:
+    """The parts of other daily rows `rows` selects (aid.summary.as_of_daily's: group_key, kind,
+    currency, day, amount_minor, records, undisclosed), converted at the rates held now, and the
+    rate days they used."""
+    result = _converted(rows, params, group_by, target)
+    if result is not None:
+        pairs_sql = f"SELECT DISTINCT r.currency, r.day FROM ({rows}) r WHERE r.currency NOT IN ('', %s)"
+        _disclose(result, target, pairs_sql, (*params, target))
+    return result
+
+
+def _converted(rows: str, params, group_by: str, target: str) -> Parts | None:
     params = (*[target] * len(KINDS), target, *params, *(() if target == BASE_CURRENCY else (target,)))
     with connection.cursor() as cursor:
         try:
@@ -152,14 +171,12 @@ def parts(group_by: str, target: str, rates: Rates, ledger_filter) -> Parts | No
             converted, records, undisclosed = sums[3 * index : 3 * index + 3]
             if records:  # a kind the group holds no row of is not a part
                 result.add(key, kind, Decimal(converted or 0).scaleb(-units), records, undisclosed)
-    _disclose(result, target, ledger_filter)
     return result
 
 
-def _disclose(result: Parts, target: str, ledger_filter) -> None:
-    """The rate days used, read when the answer shows them (an amount in the target used none)."""
-    pairs = _selected(ledger_filter).exclude(currency__in=("", target)).values("currency", "day").distinct()
-    pairs_sql, pairs_params = pairs.query.sql_with_params()
+def _disclose(result: Parts, target: str, pairs_sql: str, pairs_params) -> None:
+    """The rate days of the (currency, day) pairs `pairs_sql` selects, read when the answer shows
+    them (an amount in the target used none)."""
     if target == BASE_CURRENCY:
         sql, params = _RATES_USED.format(pairs=pairs_sql, target_days=""), pairs_params
     else:
@@ -167,7 +184,7 @@ def _disclose(result: Parts, target: str, ledger_filter) -> None:
     result.disclose_days(SqlRateDays(sql, params, connection.alias))
 
 
-def _one_rate_parts(rows: str, params, group_by: str, target: str, rates: Rates) -> Parts:
+def one_rate_parts(rows: str, params, group_by: str, target: str, rates: Rates) -> Parts:
     """A fixed day or `latest`: one rate per currency, so a part is all of a currency in a group
     (a few rows, summed in SQL over the same selection), converted by the exact path's code."""
     with connection.cursor() as cursor:

@@ -29,6 +29,9 @@ QUESTIONS = (
     "/api/v1/pledges/DE-P1/",
     "/api/v1/deliveries/?currency=EUR",
     "/api/v1/deliveries/NL-D2/",
+    "/api/v1/pledges/?ordering=-amount&page_size=2",
+    "/api/v1/pledges/?ordering=amount&page_size=2&page=2",
+    "/api/v1/deliveries/?donor=NL&ordering=date&page_size=1&page=2",
     "/api/v1/pledges/?format=csv",
     "/api/v1/deliveries/?format=csv&currency=USD",
     "/api/v1/summary/",
@@ -81,9 +84,9 @@ def fresh_ledger():
     for model in (Valuation, Delivery, Pledge):
         model.history.model.objects.all().delete()
         model.objects.all().delete()
-    from aid.models import ConvertedTotal, LedgerTotal
+    from aid.models import ConvertedTotal, DonorMonthTotal, LedgerTotal
 
-    for model in (LedgerTotal, ConvertedTotal, ExchangeRate, DailyRate, DailyFactor):
+    for model in (LedgerTotal, ConvertedTotal, DonorMonthTotal, ExchangeRate, DailyRate, DailyFactor):
         model.objects.all().delete()
     Programme.objects.filter(code="BILATERAL").delete()  # first written after T
 
@@ -289,3 +292,18 @@ def test_an_as_of_answer_takes_as_many_queries_for_more_records(api, path):
         record("delivery", ref=f"NL-MD{n}", donor="NL", pledge_ref=f"NL-M{n}", date="2025-09-03", amount="1")
         record("valuation", ref=f"NL-MV{n}", pledge_ref=f"NL-M{n}", date="2025-08-05", amount="6", currency="GBP")
     assert queries_as_of_now() == few
+
+
+@pytest.mark.parametrize("path", ["/api/v1/summary/", "/api/v1/pledges/", "/donor/NL/", "/"])
+def test_a_request_resolves_its_moment_once(api, path):
+    """The filters, the rates and the page all ask for the moment: it is checked once a request
+    (before the first record: one probe of each history table)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ledger_at_t()
+    t = timezone.now()
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get(f"{path}?as_of={at(t)}").status_code == 200
+    firsts = [query["sql"] for query in captured if 'MIN("aid_historical' in query["sql"]]
+    assert len(firsts) == 2

@@ -77,3 +77,16 @@ def test_the_donor_page_lists_the_records_as_they_stood(client, edited, order):
 def test_an_embedded_chart_as_of_t_says_so_too(client, edited):
     html = client.get(f"/embed/donors/?as_of={quote(edited.isoformat())}").content.decode()
     assert "the ledger as it stood then" in html
+
+
+def test_the_donor_page_as_of_t_is_cut_in_sql_as_the_records_stood(edited, django_assert_num_queries):
+    """A page of the records as they stood is cut over the history rows, not from all of them."""
+    from aid.charts import selectors
+    from aid.summary import LedgerFilter
+
+    as_of_t = LedgerFilter(donors=("NL",), as_of=edited)
+    with django_assert_num_queries(5):  # the page's keys; its rows, sources and pledges as they stood
+        first = selectors.ledger_records(as_of_t, page=1, size=1)
+    second = selectors.ledger_records(as_of_t, page=2, size=1)
+    assert [(r.ref, r.amount) for r in first + second] == [("NL-D1", 200000000), ("NL-P1", 500000000)]
+    assert selectors.ledger_records(as_of_t, page=3, size=1) == []

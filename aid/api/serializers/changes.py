@@ -3,7 +3,8 @@ from rest_framework import serializers
 
 CHANGE_SCHEMA = {
     "type": "object",
-    "description": "field name → {from, to}; fields are the ledger CSV's columns (and `status`)",
+    "description": "field name → {from, to}; fields are the ledger CSV's columns, `status`, and `sources`"
+    " (the record's source URLs, sorted, space-separated)",
     "additionalProperties": {
         "type": "object",
         "properties": {"from": {"nullable": True}, "to": {"nullable": True}},
