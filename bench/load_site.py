@@ -57,7 +57,6 @@ def prepare(database_url: str, pledges: int = 20_000) -> None:
     name = parts.path.lstrip("/")
     subprocess.run(["dropdb", "--if-exists", "-f", *server, name], check=True)
     subprocess.run(["createdb", *server, name], check=True)
-    manage(database_url, "collectstatic", "--noinput", env=PRODUCTION)  # served as in production
     manage(database_url, "migrate")
     manage(database_url, "load_ecb_rates")
     manage(database_url, "load_seed")
@@ -82,6 +81,9 @@ def served(database_url: str, port: int, *, workers: int = 3, env: dict | None =
         "GUNICORN_CMD_ARGS": f"--threads {os.environ.get('WEB_THREADS', '4')}",
         **(env or {}),
     }
+    # Served as in production (DEBUG off: the hashed static files' manifest), also for a database
+    # prepared elsewhere (make bench's): a fresh clone has collected nothing yet.
+    manage(database_url, "collectstatic", "--noinput", env=PRODUCTION)
     try:
         with Gunicorn(port, workers=workers, env=settings) as server:
             yield server
