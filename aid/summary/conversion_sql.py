@@ -57,12 +57,15 @@ def missing_rate(code: str = "tg.code", rate: str = "tr.rate") -> str:
     )
 
 
-def converted_minor(code: str = "tg.code", scale: str = "tg.scale", rate: str = "tr.rate") -> str:
-    """The row's converted amount in the target's minor units (0 for an undisclosed amount)."""
+def converted_minor(
+    code: str = "tg.code", scale: str = "tg.scale", rate: str = "tr.rate", amount: str = "t.amount_minor"
+) -> str:
+    """The row's converted amount in the target's minor units (0 for an undisclosed amount).
+    `amount`: the column converted (t's amount, or another amount of the same currency and day)."""
     return f"""CASE WHEN t.currency = '' THEN 0
-     WHEN t.currency = {code} THEN t.amount_minor
-     ELSE sign(t.amount_minor::numeric) * div(
-            2 * abs(t.amount_minor) * COALESCE({rate}, 1) * {scale} + COALESCE(sr.rate, 1) * su.scale,
+     WHEN t.currency = {code} THEN {amount}
+     ELSE sign({amount}::numeric) * div(
+            2 * abs({amount}) * COALESCE({rate}, 1) * {scale} + COALESCE(sr.rate, 1) * su.scale,
             2 * COALESCE(sr.rate, 1) * su.scale) END"""
 
 

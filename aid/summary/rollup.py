@@ -214,7 +214,7 @@ def add_daily(cursor, table: str) -> None:
         raise RuntimeError("rollup.add_daily runs inside rollup.deferred()")
     if not daily.supported():
         return
-    old = CONVERTED_MINOR.replace("t.amount_minor", "t.old_minor")
+    old = converted_minor(amount="t.old_minor")  # the day total before the import
     cursor.execute(
         f"""CREATE TEMPORARY TABLE rollup_added AS
 SELECT tg.code AS target, t.kind, t.status, t.donor, t.programme, t.package, t.currency,
