@@ -144,6 +144,20 @@ def link_sources(record, chosen, *, user=None, reason: str = "") -> None:
         record.sources.set(wanted)
 
 
+@transaction.atomic
+def move_citations(old: Source, new: Source, *, user=None, reason: str = "") -> int:
+    """Every record citing `old` cites `new` instead, each a change kept in its history (see
+    aid.identifiers); returns how many records moved. One record at a time, as an editor would."""
+    writelock.take()
+    moved = 0
+    for model in (Pledge, Delivery, Valuation):
+        for record in model.objects.filter(sources=old).order_by("pk"):
+            kept = [source for source in record.sources.all() if source.pk != old.pk]
+            link_sources(record, [*kept, new], user=user, reason=reason)
+            moved += 1
+    return moved
+
+
 def _refresh(pledge: Pledge, covered_before) -> None:
     """The pledge's delivered figure, then its "covered" total (coverage) from what it now holds."""
     refresh_progress(pledge)

@@ -24,7 +24,7 @@ from django.db.models import Case, CharField, Exists, F, IntegerField, OuterRef,
 from django.db.models.functions import Cast, Coalesce
 
 from aid.models import Delivery, Donor, Package, Pledge, Programme, Status, Valuation
-from ledger.money import from_minor
+from ledger.money import written
 
 KINDS = {"pledge": Pledge, "delivery": Delivery, "valuation": Valuation}
 FIELDS = (
@@ -241,7 +241,7 @@ class Names:
         return self.sources_of.get((kind, row.history_id), row.history_id)
 
     def snapshot(self, kind: str, row, at) -> dict:
-        """The public fields of a history row, as the API shows them, its pledge as it stood at `at`."""
+        """The public fields of a history row as the data package writes them, its pledge as it stood at `at`."""
         disclosed = row.amount_minor is not None
         values = {
             "donor": self.donors.get(getattr(row, "donor_id", None)),
@@ -249,7 +249,8 @@ class Names:
             "package": self.packages.get(getattr(row, "package_id", None)),
             "pledge_ref": self.pledge_ref(getattr(row, "pledge_id", None), at),
             "date": row.date.isoformat(),
-            "amount": str(from_minor(row.amount_minor, row.currency)) if disclosed else None,
+            # As written (`5` and `5.00` differ), as the data package and so the changelog have it.
+            "amount": f"{written(row.amount_minor, row.currency, row.amount_scale):f}" if disclosed else None,
             "currency": row.currency or None,
             "amount_qualifier": row.amount_qualifier,
             "description": row.description or None,

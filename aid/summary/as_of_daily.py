@@ -23,7 +23,7 @@ from django.db.models.functions import Coalesce
 from aid import asof
 from aid.models import Delivery, LedgerTotal, Pledge, Status
 from aid.summary import exact, fast_daily, sqlite_daily
-from aid.summary.exact_records import _group_expression
+from aid.summary.exact_records import record_group_key
 from aid.summary.parts import group_expression
 from ledger import daily
 from ledger.models import ExchangeRate
@@ -77,7 +77,7 @@ def _contributions(queryset, group_by: str, kind: str):
     """One row per record, shaped as the LedgerTotal row it adds to (aid.summary.totals.Contribution)."""
     undisclosed = Q(amount_minor=None)
     values = {
-        "group_key": _group_expression(group_by),
+        "group_key": record_group_key(group_by),
         "kind": Value(kind, output_field=CharField()),
         "donor": F("donor__code"),
         "programme": F("programme__code"),

@@ -16,7 +16,8 @@ from aid.summary.exact import convert_rows
 from aid.summary.parts import group_expression
 
 
-def _group_expression(group_by: str):
+def record_group_key(group_by: str):
+    """The group key of a record row, as the totals' group key reads (shared with as_of_daily)."""
     package = Coalesce(F("package__code"), Value(""))  # as LedgerTotal writes no package
     return group_expression(
         group_by, day="date", donor=F("donor__code"), programme=F("programme__code"), package=package
@@ -28,7 +29,7 @@ def _rows(queryset, kind: str, group_by: str, rates) -> list[dict]:
     if rates.mode == "transaction":  # a part is what one LedgerTotal row would hold: rounded alike
         fields += ["donor_id", "programme_id", "package_id", "date"]
     rows = (
-        queryset.annotate(group_key=_group_expression(group_by))
+        queryset.annotate(group_key=record_group_key(group_by))
         .values(*fields)
         .annotate(
             sum_minor=Sum("amount_minor"),

@@ -137,3 +137,13 @@ def test_a_valuation_edited_while_its_pledge_was_unpublished_shows_the_edit_when
         ("DE-V2", "published"),
     ]
     assert Delivery.objects.get(ref="DE-D2").pledge.ref == "DE-P2"
+
+
+def test_an_amount_written_with_other_decimals_is_a_change_in_both(api):
+    ledger()
+    first = make_release()
+    record(ref="NL-P3", donor="NL", date="2025-09-03", amount="30.00")  # the same value, written as `30.00`
+    second = make_release()
+    entries = feed_between(api, first, second)
+    assert folded(entries) == second.changelog == {"created": [], "changed": {"NL-P3": ["amount"]}, "removed": []}
+    assert [entry["changes"] for entry in entries] == [{"amount": {"from": "30", "to": "30.00"}}]
