@@ -101,9 +101,9 @@ def _branch(queryset, sign: int, prefix: str = "c_") -> tuple[str, tuple]:
     return f"SELECT {selected} FROM ({sql}) b", params
 
 
-def netted_rows(group_by: str, ledger_filter) -> tuple[str, tuple]:
-    """SQL (and its parameters) of the daily rows (group_key, kind, currency, day, amount_minor,
-    records, undisclosed) of the published ledger as it stood at `ledger_filter.as_of`."""
+def changes(group_by: str, ledger_filter) -> tuple[str, list, str, tuple]:
+    """(SQL of the records written since the moment, taken out as they are and put back as they
+    were, its parameters; SQL of the totals now, its parameters), each row of COLUMNS."""
     moment = ledger_filter.as_of
     pledges, deliveries = _touched(moment)
     now_linked = Delivery.objects.filter(pledge=OuterRef("pk"), status=Status.PUBLISHED)
@@ -112,7 +112,7 @@ def netted_rows(group_by: str, ledger_filter) -> tuple[str, tuple]:
     now_pledges, then_pledges = Pledge.objects.filter(pledges), asof.records(Pledge, moment, pledges)
     totals = ledger_filter.on_totals(LedgerTotal.objects.all()).annotate(group_key=group_expression(group_by))
     totals_sql, totals_params = _branch(totals.values_list(*COLUMNS).order_by(), +1, prefix="")
-    changes = []
+    branches = []
     for records, kind, sign in (
         (now_pledges, "pledge", -1),
         (Delivery.objects.filter(deliveries), "delivery", -1),
@@ -121,12 +121,20 @@ def netted_rows(group_by: str, ledger_filter) -> tuple[str, tuple]:
         (asof.records(Delivery, moment, deliveries), "delivery", +1),
         (then_pledges.filter(Exists(then_linked)), "covered", +1),
     ):
-        changes.append(_branch(_contributions(ledger_filter.on_records(records), group_by, kind), sign))
+        branches.append(_branch(_contributions(ledger_filter.on_records(records), group_by, kind), sign))
+    changes_sql = " UNION ALL ".join(sql for sql, _ in branches)
+    return changes_sql, [param for _, params in branches for param in params], totals_sql, totals_params
+
+
+def netted_rows(group_by: str, ledger_filter) -> tuple[str, tuple]:
+    """SQL (and its parameters) of the daily rows (group_key, kind, currency, day, amount_minor,
+    records, undisclosed) of the published ledger as it stood at `ledger_filter.as_of`."""
+    changes_sql, changes_params, totals_sql, totals_params = changes(group_by, ledger_filter)
     sql = _NETTED.format(
-        changes=" UNION ALL ".join(sql for sql, _ in changes), key=", ".join(KEY), totals=totals_sql,
+        changes=changes_sql, key=", ".join(KEY), totals=totals_sql,
         same_t=_same("t"), table=LedgerTotal._meta.db_table, same_x=_same("x"),
     )  # fmt: skip
-    return sql, (*(param for _, params in changes for param in params), *totals_params, ledger_filter.status)
+    return sql, (*changes_params, *totals_params, ledger_filter.status)
 
 
 def _rates_held_then_are_rates_now(moment) -> bool:

@@ -121,6 +121,10 @@ class Disclosed:
     def __init__(self, quotes: list[dict] | None = None, *, rate_days=None):
         self._quotes, self._rate_days = quotes, rate_days
 
+    @property
+    def rate_days(self):
+        return self._rate_days
+
     @cached_property
     def days(self) -> list[dict]:
         quotes = self._rate_days.quotes() if self._rate_days is not None else self._quotes or []

@@ -29,6 +29,16 @@ class Parts:
         for (key, kind), value in other.converted.items():
             self.add(key, kind, value, *other.counts[key, kind])
 
+    def drop_empty(self) -> None:
+        """Forget the (group key, kind) pairs no record counts any more (parts netted to nothing)."""
+        for pair in [pair for pair, counts in self.counts.items() if counts == (0, 0)]:
+            del self.counts[pair], self.converted[pair]
+
+    def days_used_then(self, used: dict) -> None:
+        """An answer as of a moment from the answer now (aid.summary.as_of_now): the SQL path's rate
+        days, with each (currency, day) of `used` set or cleared as it was used then."""
+        self.sql_rates = Disclosed(rate_days=self.sql_rates.rate_days.with_days(used))
+
     def disclose(self, quote) -> None:
         """Remember a rate used; it is stale if it was stale for any amount it converted."""
         if quote.currency == "EUR":  # 1 by definition: nothing to disclose

@@ -1,7 +1,7 @@
 """Which path answers a summary, and the check that the fast paths answer as the exact one."""
 
 from aid import asof
-from aid.summary import as_of_daily, exact, exact_records, fast_daily, fast_monthly, rollup, sqlite_daily
+from aid.summary import as_of_daily, as_of_now, exact, exact_records, fast_daily, fast_monthly, rollup, sqlite_daily
 from aid.summary.answer import GROUP_BY, Summary, assemble
 from aid.summary.filter import LedgerFilter
 from ledger import daily
@@ -26,7 +26,10 @@ def summarize(
     ledger_filter = asof.present_when_unchanged(ledger_filter)  # else a moment reads the history
     parts = None
     if ledger_filter.reads_records:  # a moment: the totals put back as they stood, else the records
-        parts = as_of_daily.parts(group_by, currency, rates, ledger_filter) if use_rollup else None
+        if use_rollup:  # from the answer now and the few rows written since, else the netted totals
+            parts = as_of_now.parts(group_by, currency, rates, ledger_filter)
+            if parts is None:
+                parts = as_of_daily.parts(group_by, currency, rates, ledger_filter)
         if parts is None:
             parts = exact_records.parts(group_by, currency, rates, ledger_filter)
     elif use_rollup:

@@ -156,6 +156,17 @@ class RateDays:
     def __init__(self, masks, target: str, alias: str, first: date | None = None, last: date | None = None):
         self._masks, self._target, self._alias, self._bounds = masks, target, alias, (first, last)
 
+    def with_days(self, used: dict) -> "RateDays":
+        """The same answer's rate days with each (currency, day) of `used` set (True) or cleared."""
+        masks = defaultdict(int)
+        for currency, month, mask in self._masks:
+            masks[currency, month] |= mask
+        for (currency, day), on in used.items():
+            month, bit = day.replace(day=1), 1 << (day.day - 1)
+            masks[currency, month] = masks[currency, month] | bit if on else masks[currency, month] & ~bit
+        kept = [(currency, month, mask) for (currency, month), mask in masks.items() if mask]
+        return RateDays(kept, self._target, self._alias, *self._bounds)
+
     @cached_property
     def _wanted(self) -> list[tuple[tuple[str, date], int, Month]]:
         """((currency, month), days used, Month), by currency and month."""
