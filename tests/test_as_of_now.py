@@ -80,4 +80,6 @@ def test_a_rate_stored_since_t_for_a_day_amounts_then_lie_on_closes_the_path(mom
     rate("USD", "2025-09-02", "1.3000")  # NL-D2 (USD, 2025-09-02) stood then: its rate then was 1.1500
     as_of_t = LedgerFilter(as_of=moment)
     assert as_of_now.parts("donor", "EUR", Rates(held_at=moment), as_of_t) is None
-    assert as_of_now.parts("donor", "EUR", Rates(held_at=moment), LedgerFilter(as_of=moment, donors=("PL",))) is not None
+    assert (
+        as_of_now.parts("donor", "EUR", Rates(held_at=moment), LedgerFilter(as_of=moment, donors=("PL",))) is not None
+    )
