@@ -124,9 +124,7 @@ def test_a_summary_by_donor_reads_the_covering_index_without_sorting(ledger, cur
     rows, params = sqlite_daily._daily_rows("donor", LedgerFilter()).sql_with_params()
     with connection.cursor() as cursor:
         sql = sqlite_daily._parts_sql(currency, rows)
-        cursor.execute(
-            f"EXPLAIN QUERY PLAN {sql}", (*[currency] * 4, *params, *([currency] if currency != "EUR" else []))
-        )
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", sqlite_daily._parts_params(currency, params))
         plan = " / ".join(row[-1] for row in cursor.fetchall())
     assert f"COVERING INDEX {sqlite_daily.COVERING_INDEX}" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
