@@ -162,10 +162,22 @@ def parts(group_by: str, target: str, rates: Rates, ledger_filter) -> Parts | No
     if rates.mode != "transaction":
         return one_rate_parts(rows, params, group_by, target, rates)
     result = _converted(rows, params, group_by, target)
-    if result is not None:  # the pairs used, from the totals' own index
-        pairs = _selected(ledger_filter).exclude(currency__in=("", target)).values("currency", "day").distinct()
-        _disclose(result, target, *pairs.query.sql_with_params())
+    if result is not None:
+        _disclose(result, target, *_converted_pairs(ledger_filter, target))
     return result
+
+
+def _converted_pairs(ledger_filter, target: str) -> tuple[str, tuple]:
+    """The (currency, day) pairs converted, from the totals' own index. Over a whole ledger, the
+    currencies below the target and those above it: two ranges of (status, currency, day), each
+    read in order, so that the target's own days (most of a ledger in EUR) are not read. A filter
+    reads its rows as the parts did (two ranges would read the currency index and the table)."""
+    selected = _selected(ledger_filter).values("currency", "day")
+    if ledger_filter != type(ledger_filter)(status=ledger_filter.status):
+        return selected.exclude(currency__in=("", target)).distinct().query.sql_with_params()
+    below = selected.filter(currency__gt="", currency__lt=target).distinct()
+    above = selected.filter(currency__gt=target).distinct()
+    return below.union(above, all=True).query.sql_with_params()
 
 
 def rows_parts(rows: str, params, group_by: str, target: str) -> Parts | None:
