@@ -95,7 +95,8 @@ GROUP BY t.group_key, t.kind
 # The rate days used, one row each (aid.summary.disclosure): every currency's on the days it has
 # amounts not in the target, and the target's on those days; EUR is 1 by definition. A rate day
 # is joined to its rate once, and its distance to the newest day it answered for is computed
-# once (ISO days order as dates do), not per (currency, day) pair.
+# once (ISO days order as dates do), not per (currency, day) pair; its rate and source are read
+# from an index holding them (ledger migration 0005, SQLite only), not from the table's rows.
 _RATES_USED = """
 WITH p AS ({pairs}),
 u AS (SELECT currency, day FROM p{target_days}),
@@ -104,7 +105,7 @@ r AS (SELECT f.currency AS currency, f.rate_day AS rate_day, MAX(u.day) AS newes
       GROUP BY f.currency, f.rate_day)
 SELECT r.currency AS currency, r.rate_day AS rate_day, e.rate AS rate,
        julianday(r.newest) - julianday(r.rate_day) AS oldest, e.source AS source
-FROM r JOIN ledger_exchangerate e ON e.currency = r.currency AND e.day = r.rate_day
+FROM r JOIN ledger_exchangerate e INDEXED BY exchangerate_covering ON e.currency = r.currency AND e.day = r.rate_day
 """
 
 _TARGET_DAYS = " UNION ALL SELECT DISTINCT %s, day FROM p"
