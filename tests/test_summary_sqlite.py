@@ -124,9 +124,22 @@ def test_a_summary_by_donor_reads_the_covering_index_without_sorting(ledger, cur
     rows, params = sqlite_daily._daily_rows("donor", LedgerFilter()).sql_with_params()
     with connection.cursor() as cursor:
         sql = sqlite_daily._parts_sql(currency, rows)
-        cursor.execute(
-            f"EXPLAIN QUERY PLAN {sql}", (*[currency] * 4, *params, *([currency] if currency != "EUR" else []))
-        )
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", sqlite_daily._parts_params(currency, params))
         plan = " / ".join(row[-1] for row in cursor.fetchall())
     assert f"COVERING INDEX {sqlite_daily.COVERING_INDEX}" in plan, plan
     assert "TEMP B-TREE" not in plan, plan
+
+
+@pytest.mark.parametrize("cut", [LedgerFilter(), LedgerFilter(donors=("NO", "NL"))], ids=["whole ledger", "two donors"])
+def test_the_pairs_disclosed_are_the_pairs_converted(ledger, cut):  # noqa: F811
+    sql, params = sqlite_daily._converted_pairs(cut, "EUR")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        pairs = cursor.fetchall()
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " / ".join(row[-1] for row in cursor.fetchall())
+    expected = sqlite_daily._selected(cut).exclude(currency__in=("", "EUR")).values_list("currency", "day").distinct()
+    assert sorted(pairs) == sorted(expected)
+    assert pairs, "the ledger converts some currency into EUR"
+    if cut == LedgerFilter():  # the whole ledger: two ranges of the index, the target's days not read
+        assert "(status=? AND currency>? AND currency<?)" in plan, plan

@@ -12,8 +12,9 @@ rounding, the same answer as the exact path, to the unit (tests/test_summary_sql
 The rounding of a·n/d splits a = q·d + r first, so that no product outgrows 64 bits for any
 amount a real ledger holds: q·n + (2·r·n + d) div 2d. SQLite turns an integer product that
 overflows anyway into a float; a sum that comes back a float means the path returns None and
-the exact path answers. So it does for a missing rate (the exact path names it) and a sum past
-64 bits. The rates used are disclosed from the same factors, read only when asked for.
+the exact path answers. So it does for a missing rate (a row without its factors adds a float;
+the exact path names the rate) and a sum past 64 bits. The rates used are disclosed from the
+same factors, read only when asked for.
 With a fixed day or `latest` the parts are summed per currency in SQL and converted by the
 exact path's `convert_rows`.
 
@@ -28,7 +29,7 @@ from decimal import Decimal
 from django.db import OperationalError, connection
 from django.db.models import DateField, F, Func
 
-from aid.models import Kind, LedgerTotal
+from aid.models import LedgerTotal
 from aid.summary import exact
 from aid.summary.disclosure import SqlRateDays
 from aid.summary.parts import Parts, group_expression, key_value
@@ -36,51 +37,75 @@ from ledger.conversion import Rates
 from ledger.currencies import BASE_CURRENCY, minor_units
 
 COVERING_INDEX = "total_summary_covering"
-KINDS = tuple(Kind.values)
 STATISTICS_AFTER = 10_000  # rows written at once (an import, a rebuild) before the statistics are refreshed
+# Marks a row without a factor (a missing rate, SQLite's NULL arithmetic): the one float in an
+# integer sum makes the sum a float, which the path refuses, as it refuses a product past 64 bits.
+_NO_FACTOR = "0.5"
 
-# A row's factor from its currency's minor unit to the target's, n/d (ledger.models.DailyFactor):
-# mantissa(target) × unit_scale(source) / (mantissa(source) × unit_scale(target)). EUR has no
-# row: mantissa 1, unit_scale 10. Into EUR (never the source then) the fraction as it stands:
-# a few operations per row, and n·d stays far inside 64 bits for any ECB rate (about 10^12; a
-# product past it turns into a float and the exact path answers). Between two other currencies
-# the two scales (powers of ten) are divided by the smaller first, so that it stays there too.
-_INTO_EUR = ("s.unit_scale", "(s.mantissa * 10)", "")
-_SOURCE_SCALE = "COALESCE(s.unit_scale, 10)"
-_INTO_OTHER = (
-    f"(g.mantissa * ({_SOURCE_SCALE} / min({_SOURCE_SCALE}, g.unit_scale)))",
-    f"(COALESCE(s.mantissa, 1) * (g.unit_scale / min({_SOURCE_SCALE}, g.unit_scale)))",
-    " OR g.mantissa IS NULL",
+
+def _half_up(numerator: str, denominator: str, half: str | None = None) -> str:
+    """t.amount_minor × n / d rounded half up (away from zero for a negative amount, as
+    ROUND_HALF_UP does), with integers. The amount is split a = q·d + r first, so that no product
+    outgrows 64 bits for any amount a real ledger holds: q·n + (2·r·n + d) div 2d, or
+    q·n + (r·n + d/2) div d when `half` (d/2) is known whole. SQLite keeps no common subexpression:
+    every operation written here runs once per row, so each is as short as it can be."""
+    a, n, d = "t.amount_minor", numerator, denominator
+    if half:
+        rounded = "({a} / {d}) * {n} + (({a} %% {d}) * {n} + {h}) / {d}"
+    else:
+        rounded = "({a} / {d}) * {n} + (2 * ({a} %% {d}) * {n} + {d}) / (2 * {d})"
+    positive, negative = (rounded.format(a=amount, n=n, d=d, h=half) for amount in (a, f"-{a}"))
+    return f"CASE WHEN {a} >= 0 THEN {positive} ELSE -({negative}) END"
+
+
+def _into_other(scale: str, mantissa: str) -> str:
+    """The conversion of a source with factor (mantissa, scale) into the target g (ledger.models.
+    DailyFactor): mantissa(g) × scale / (mantissa × scale(g)). Both scales are powers of ten: the
+    larger is divided by the smaller, so that n and d stay small integers."""
+    return (
+        f"CASE WHEN {scale} >= g.unit_scale "
+        f"THEN {_half_up(f'(g.mantissa * ({scale} / g.unit_scale))', mantissa)} "
+        f"ELSE {_half_up('g.mantissa', f'({mantissa} * (g.unit_scale / {scale}))')} END"
+    )
+
+
+# A row's converted amount (a part, SPEC §5) by its currency: none ('', undisclosed), the target
+# itself, or converted by its day's factors (ledger.models.DailyFactor): into EUR by the source's
+# fraction as it stands, unit_scale / (mantissa × 10), whose denominator is even; into another
+# target by the source's times the inverse of the target's (EUR has no row: mantissa 1, scale 10).
+_INTO_EUR = f"CASE t.currency WHEN '' THEN 0 WHEN %s THEN t.amount_minor ELSE {_half_up('s.unit_scale', '(s.mantissa * 10)', '(s.mantissa * 5)')} END"  # noqa: E501
+_INTO_TARGET = (
+    "CASE t.currency WHEN '' THEN 0 WHEN %s THEN t.amount_minor "
+    f"WHEN 'EUR' THEN {_into_other('10', '1')} ELSE {_into_other('s.unit_scale', 's.mantissa')} END"
 )
 _TARGET_JOIN = "LEFT JOIN ledger_dailyfactor g ON g.currency = %s AND g.day = t.day"
 
-# Per group, each kind's converted sum, records and undisclosed, and whether a rate was missing.
-# Grouped by the key alone (the kinds as filtered aggregates): the covering index's order.
-_CONVERTED = """CASE WHEN t.currency = '' THEN 0
-                WHEN t.currency = %s THEN t.amount_minor
-                WHEN t.amount_minor >= 0 THEN (t.amount_minor / {d}) * {n} + (2 * (t.amount_minor %% {d}) * {n} + {d}) / (2 * {d})
-                ELSE -((-t.amount_minor / {d}) * {n} + (2 * (-t.amount_minor %% {d}) * {n} + {d}) / (2 * {d})) END"""  # noqa: E501
-_PER_KIND = "SUM({column}) FILTER (WHERE t.kind = '{kind}')"
+# Per group and kind, the converted sum, records and undisclosed. Grouped by (key, kind): the
+# covering index's order for a summary by donor, and one sum per column rather than one
+# filtered sum per kind and column (each a test per row).
 _PARTS = """
-SELECT t.group_key, {per_kind},
-       MAX(t.currency NOT IN ('', %s) AND ((t.currency <> 'EUR' AND s.mantissa IS NULL){target_missing}))
+SELECT t.group_key, t.kind, SUM(COALESCE({converted}, {no_factor})), SUM(t.records), SUM(t.undisclosed)
 FROM ({rows}) t
 LEFT JOIN ledger_dailyfactor s ON s.currency = t.currency AND s.day = t.day
 {target_join}
-GROUP BY t.group_key
+GROUP BY t.group_key, t.kind
 """
 
 
 # The rate days used, one row each (aid.summary.disclosure): every currency's on the days it has
-# amounts not in the target, and the target's on those days; EUR is 1 by definition.
+# amounts not in the target, and the target's on those days; EUR is 1 by definition. A rate day
+# is joined to its rate once, and its distance to the newest day it answered for is computed
+# once (ISO days order as dates do), not per (currency, day) pair; its rate and source are read
+# from an index holding them (ledger migration 0005, SQLite only), not from the table's rows.
 _RATES_USED = """
 WITH p AS ({pairs}),
-u AS (SELECT currency, day FROM p{target_days})
-SELECT f.currency AS currency, f.rate_day AS rate_day, e.rate AS rate,
-       MAX(julianday(u.day) - julianday(f.rate_day)) AS oldest, e.source AS source
-FROM u JOIN ledger_dailyfactor f ON f.currency = u.currency AND f.day = u.day
-JOIN ledger_exchangerate e ON e.currency = f.currency AND e.day = f.rate_day
-GROUP BY f.currency, f.rate_day
+u AS (SELECT currency, day FROM p{target_days}),
+r AS (SELECT f.currency AS currency, f.rate_day AS rate_day, MAX(u.day) AS newest
+      FROM u JOIN ledger_dailyfactor f ON f.currency = u.currency AND f.day = u.day
+      GROUP BY f.currency, f.rate_day)
+SELECT r.currency AS currency, r.rate_day AS rate_day, e.rate AS rate,
+       julianday(r.newest) - julianday(r.rate_day) AS oldest, e.source AS source
+FROM r JOIN ledger_exchangerate e INDEXED BY exchangerate_covering ON e.currency = r.currency AND e.day = r.rate_day
 """
 
 _TARGET_DAYS = " UNION ALL SELECT DISTINCT %s, day FROM p"
@@ -121,12 +146,14 @@ def _daily_rows(group_by: str, ledger_filter):
 
 
 def _parts_sql(target: str, rows: str) -> str:
-    into_eur = target == BASE_CURRENCY
-    n, d, target_missing = _INTO_EUR if into_eur else _INTO_OTHER
-    converted = _CONVERTED.format(n=n, d=d)
-    columns = [_PER_KIND.format(column=c, kind=k) for k in KINDS for c in (converted, "t.records", "t.undisclosed")]
-    target_join = "" if into_eur else _TARGET_JOIN
-    return _PARTS.format(per_kind=", ".join(columns), target_missing=target_missing, rows=rows, target_join=target_join)
+    """The parts' SQL over `rows`; its parameters: `_parts_params`."""
+    if target == BASE_CURRENCY:
+        return _PARTS.format(converted=_INTO_EUR, no_factor=_NO_FACTOR, rows=rows, target_join="")
+    return _PARTS.format(converted=_INTO_TARGET, no_factor=_NO_FACTOR, rows=rows, target_join=_TARGET_JOIN)
+
+
+def _parts_params(target: str, rows_params) -> tuple:
+    return (target, *rows_params, *(() if target == BASE_CURRENCY else (target,)))
 
 
 def parts(group_by: str, target: str, rates: Rates, ledger_filter) -> Parts | None:
@@ -136,10 +163,22 @@ def parts(group_by: str, target: str, rates: Rates, ledger_filter) -> Parts | No
     if rates.mode != "transaction":
         return one_rate_parts(rows, params, group_by, target, rates)
     result = _converted(rows, params, group_by, target)
-    if result is not None:  # the pairs used, from the totals' own index
-        pairs = _selected(ledger_filter).exclude(currency__in=("", target)).values("currency", "day").distinct()
-        _disclose(result, target, *pairs.query.sql_with_params())
+    if result is not None:
+        _disclose(result, target, *_converted_pairs(ledger_filter, target))
     return result
+
+
+def _converted_pairs(ledger_filter, target: str) -> tuple[str, tuple]:
+    """The (currency, day) pairs converted, from the totals' own index. Over a whole ledger, the
+    currencies below the target and those above it: two ranges of (status, currency, day), each
+    read in order, so that the target's own days (most of a ledger in EUR) are not read. A filter
+    reads its rows as the parts did (two ranges would read the currency index and the table)."""
+    selected = _selected(ledger_filter).values("currency", "day")
+    if ledger_filter != type(ledger_filter)(status=ledger_filter.status):
+        return selected.exclude(currency__in=("", target)).distinct().query.sql_with_params()
+    below = selected.filter(currency__gt="", currency__lt=target).distinct()
+    above = selected.filter(currency__gt=target).distinct()
+    return below.union(above, all=True).query.sql_with_params()
 
 
 def rows_parts(rows: str, params, group_by: str, target: str) -> Parts | None:
@@ -154,23 +193,19 @@ def rows_parts(rows: str, params, group_by: str, target: str) -> Parts | None:
 
 
 def _converted(rows: str, params, group_by: str, target: str) -> Parts | None:
-    params = (*[target] * len(KINDS), target, *params, *(() if target == BASE_CURRENCY else (target,)))
     with connection.cursor() as cursor:
         try:
-            cursor.execute(_parts_sql(target, rows), params)
+            cursor.execute(_parts_sql(target, rows), _parts_params(target, params))
             fetched = cursor.fetchall()
         except OperationalError:  # a sum past 64 bits ("integer overflow"): the exact path adds in Python
             return None
-    if any(row[-1] or any(isinstance(value, float) for value in row[1:-1]) for row in fetched):
+    if any(isinstance(value, float) for row in fetched for value in row[2:]):
         return None  # a missing rate (the exact path names it), or a product past 64 bits
     result = Parts()
     units = minor_units(target)
-    for group_key, *sums, _ in fetched:
-        key = key_value(group_by, group_key)
-        for index, kind in enumerate(KINDS):
-            converted, records, undisclosed = sums[3 * index : 3 * index + 3]
-            if records:  # a kind the group holds no row of is not a part
-                result.add(key, kind, Decimal(converted or 0).scaleb(-units), records, undisclosed)
+    for group_key, kind, converted, records, undisclosed in fetched:
+        if records:  # a kind the group holds no row of is not a part
+            result.add(key_value(group_by, group_key), kind, Decimal(converted).scaleb(-units), records, undisclosed)
     return result
 
 
