@@ -24,31 +24,43 @@ KINDS = {
 }
 
 
-def _minor_units_sql(column: str) -> str:
-    other = sorted((code, units) for code, units in MINOR_UNITS.items() if units != 2)
-    cases = " ".join(f"WHEN '{code}' THEN {units}" for code, units in other)
-    return f"(CASE {column} {cases} ELSE 2 END)"
+def _decimal_sql(units: int) -> str:
+    """Minor units as a decimal of the currency's own scale (numeric keeps it: 0.01 × n has 2)."""
+    return "r.amount_minor::numeric" if units == 0 else f"(r.amount_minor * {Decimal(1).scaleb(-units):f})"
 
 
-# Indexed by minor units + 1: 10^units (for the exactness test) and 10^-units (to scale by
-# multiplying, cheaper than a numeric division).
-POWERS = "('{" + ",".join(str(10**n) for n in range(19)) + "}'::bigint[])"
-FRACTIONS = "('{" + ",".join(f"{Decimal(1).scaleb(-n):f}" for n in range(19)) + "}'::numeric[])"
+def _written_sql(units: int) -> str:
+    """ledger.money.written() for a currency of `units` minor units: the written decimals, or the
+    minor unit's when they would drop a digit. Nearly every amount was written with the minor
+    unit's decimals (or none recorded): one comparison, one product and its text."""
+    value = _decimal_sql(units)
+    text = "r.amount_minor::text" if units == 0 else f"{value}::text"
+    kept = f"r.amount_scale > {units}"  # more decimals than the minor unit: only zeros added
+    if units:
+        powers = "('{" + ",".join(str(10**n) for n in range(units + 1)) + "}'::bigint[])"
+        # mod(), not `%`: the statement may carry a queryset's %s parameters (copy_querysets_csv)
+        kept += f" OR mod(r.amount_minor, {powers}[{units} - r.amount_scale + 1]) = 0"
+    return (
+        f"CASE WHEN r.amount_scale IS NULL OR r.amount_scale = {units} THEN {text} "
+        f"WHEN {kept} THEN round({value}, r.amount_scale)::text ELSE {text} END"
+    )
 
 
 def _amount_sql() -> str:
-    """ledger.money.written(): the written decimals, or the minor unit's when they would drop a digit.
+    """The amount as written, one branch per number of minor units.
 
-    `x.units` is the currency's minor units, computed once per row by the inner query.
+    Each branch's units are constants, folded when the statement is planned: computed per row
+    (a CASE over 23 codes, read four times per amount), they cost more than the rest of the row.
     """
-    value = f"(x.amount_minor * {FRACTIONS}[x.units + 1])"
-    # mod(), not `%`: the statement may carry a queryset's %s parameters (copy_querysets_csv)
-    coarse = f"mod(x.amount_minor, {POWERS}[GREATEST(x.units - x.amount_scale, 0) + 1]) <> 0"
-    return (
-        f"CASE WHEN x.amount_minor IS NULL THEN NULL "
-        f"WHEN x.amount_scale IS NULL OR {coarse} THEN round({value}, x.units)::text "
-        f"ELSE round({value}, x.amount_scale)::text END"
+    by_units: dict[int, list[str]] = {}
+    for code, units in sorted(MINOR_UNITS.items()):
+        if units != 2:
+            by_units.setdefault(units, []).append(f"'{code}'")
+    branches = " ".join(
+        f"WHEN r.currency IN ({', '.join(codes)}) THEN {_written_sql(units)}"
+        for units, codes in sorted(by_units.items())
     )
+    return f"CASE WHEN r.amount_minor IS NULL THEN NULL {branches} ELSE {_written_sql(2)} END"
 
 
 def _neutralised(column: str) -> str:
@@ -66,31 +78,32 @@ def _neutralised(column: str) -> str:
     )
 
 
-def _record_cells(kind: str) -> dict[str, str]:
-    """SQL for each column of a record's own row, over the inner query's columns (`x`)."""
+def _record_cells(kind: str, *, public: bool) -> dict[str, str]:
+    """SQL for each column of a record's own row, over _select's aliases (`r` the record, `c` its
+    codes, `s` its source)."""
     return {
-        "record": f"'{kind}'", "ref": "x.ref", "donor": "x.donor", "programme": "x.programme",
-        "package": "x.package", "pledge_ref": "x.pledge_ref", "date": "to_char(x.date, 'YYYY-MM-DD')",
-        "amount": _amount_sql(), "currency": "NULLIF(x.currency, '')",
-        "amount_qualifier": "NULLIF(x.amount_qualifier, '')", "description": _neutralised("x.description"),
-        "source_url": "NULLIF(x.url, '')", "source_title": _neutralised("x.title"),
-        "confidence": "NULLIF(x.confidence, '')", "source_kind": "NULLIF(x.kind, '')",
+        "record": f"'{kind}'", "ref": "r.ref", "donor": "c.donor", "programme": "c.programme",
+        "package": "c.package", "pledge_ref": _pledge_ref(kind, public=public), "date": "r.date",
+        "amount": _amount_sql(), "currency": "NULLIF(r.currency, '')",
+        "amount_qualifier": "NULLIF(r.amount_qualifier, '')", "description": _neutralised("r.description"),
+        "source_url": "NULLIF(s.url, '')", "source_title": _neutralised("s.title"),
+        "confidence": "NULLIF(r.confidence, '')", "source_kind": "NULLIF(s.kind, '')",
     }  # fmt: skip
 
 
 def _source_cells() -> dict[str, str]:
     return {
         "record": f"'{SOURCE_ROW}'",
-        "ref": "x.ref",
-        "source_url": "NULLIF(x.url, '')",
-        "source_title": _neutralised("x.title"),
-        "source_kind": "NULLIF(x.kind, '')",
+        "ref": "r.ref",
+        "source_url": "NULLIF(s.url, '')",
+        "source_title": _neutralised("s.title"),
+        "source_kind": "NULLIF(s.kind, '')",
     }
 
 
 def knows_every_column() -> bool:
     """False when aid.rules gained a column this SQL does not write yet (then Python writes)."""
-    return set(COLUMNS) <= set(_record_cells("pledge"))
+    return set(COLUMNS) <= set(_record_cells("pledge", public=True))
 
 
 def _pledge_ref(kind: str, *, public: bool) -> str:
@@ -99,52 +112,63 @@ def _pledge_ref(kind: str, *, public: bool) -> str:
     return {"pledge": "NULL", "valuation": "o.ref", "delivery": "p.ref"}[kind]
 
 
-def _records(kind: str, *, published_only: bool, only: str = "", order: str = "{t}.id") -> str:
-    """One row per (record, source), records in `order` ("{t}": the table alias), each record's
-    sources in code point order, `n` 1 for a record's first row and 2 for the others;
-    `only`: a SELECT of the ids of the records wanted (all when empty).
+def _codes(owner: str) -> str:
+    """The donor's, programme's and package's codes of `owner`'s row, as `c`.
 
-    `n` comes from the row before in the output's own order (lag), not from a window per
-    record: the rows are then sorted once, in the order they leave, and an index on that order
-    (the primary key; (status, date) for the API's newest first) lets them stream.
+    One lookup per record, not three joins: PostgreSQL memoizes the subquery on its three ids
+    (a few hundred combinations), where each join cost a cached lookup of its own per row.
+    OFFSET 0 keeps it one subquery (else it is flattened back into three joins).
+    """
+    package = f"(SELECT k.code FROM aid_package k WHERE k.id = {owner}.package_id)"
+    return (
+        f"CROSS JOIN LATERAL (SELECT d.code AS donor, g.code AS programme, {package} AS package "
+        f"FROM aid_donor d, aid_programme g WHERE d.id = {owner}.donor_id AND g.id = {owner}.programme_id "
+        "OFFSET 0) c "
+    )
 
+
+def _select(kind: str, *, published_only: bool, only: str = "", order: str = "{t}.id") -> str:
+    """The ledger CSV rows of `kind`: one per (record, source), records in `order` ("{t}": the
+    table alias), each record's sources in code point order, the first on the record's own row
+    and the others on `source` rows; `only`: a SELECT of the ids of the records wanted (all
+    when empty).
+
+    A row is a record's first when the row before it in the output's own order (lag) belongs
+    to another record: the rows are sorted once, in the order they leave, and an index on that
+    order (the primary key; (status, date) for the API's newest first) lets them stream.
     Written as joins (not a subquery per record) so that PostgreSQL merges the link table's
-    index with the records' primary key and streams: the first row leaves at once.
+    index with the records' primary key: the first row leaves at once. One level, no subquery:
+    the cells are computed as the rows leave the window (PostgreSQL computes the identical
+    lag() calls once).
     """
     table, links, link_column = KINDS[kind]
     owner = "o" if kind == "valuation" else "r"  # who holds donor, programme and package
     joins = "JOIN aid_pledge o ON o.id = r.pledge_id " if kind == "valuation" else ""
-    joins += f"JOIN aid_donor d ON d.id = {owner}.donor_id JOIN aid_programme g ON g.id = {owner}.programme_id "
-    joins += f"LEFT JOIN aid_package k ON k.id = {owner}.package_id "
+    joins += _codes(owner)
     if kind == "delivery":
         joins += "LEFT JOIN aid_pledge p ON p.id = r.pledge_id "
     joins += f"LEFT JOIN {links} l ON l.{link_column} = r.id LEFT JOIN aid_source s ON s.id = l.source_id "
     conditions = [f"{owner}.status = 'published'"] if published_only else []
     conditions += [f"r.id IN ({only})"] if only else []
     where = f"WHERE {' AND '.join(conditions)} " if conditions else ""
-    return (
-        "SELECT r.id, r.ref, d.code AS donor, g.code AS programme, k.code AS package, "
-        f"{_pledge_ref(kind, public=published_only)} AS pledge_ref, r.date, r.amount_minor, r.amount_scale, "
-        f"r.currency, {_minor_units_sql('r.currency')} AS units, r.amount_qualifier, r.description, "
-        "r.confidence, s.url, s.title, s.kind, "
-        f'CASE WHEN lag(r.id) OVER (ORDER BY {order.format(t="r")}, s.url COLLATE "C") = r.id THEN 2 ELSE 1 END AS n '
-        f"FROM {table} r {joins}{where}"
-    )
-
-
-def _select(kind: str, *, published_only: bool, only: str = "", order: str = "{t}.id") -> str:
-    """The ledger CSV rows of `kind` (`only`, `order`: as in _records)."""
-    record, source = _record_cells(kind), _source_cells()
+    record, source = _record_cells(kind, public=published_only), _source_cells()
+    later = "lag(r.id) OVER w = r.id"  # NULL (so: the record's row) on the very first row
     cells = ", ".join(
-        f"CASE WHEN x.n > 1 THEN {source.get(column, 'NULL')} ELSE {record[column]} END" for column in COLUMNS
+        record[column]
+        if source.get(column) == record[column]
+        else f"CASE WHEN {later} THEN {source.get(column, 'NULL')} ELSE {record[column]} END"
+        for column in COLUMNS
     )
-    inner = _records(kind, published_only=published_only, only=only, order=order)
-    return f'SELECT {cells} FROM ({inner}) x ORDER BY {order.format(t="x")}, x.url COLLATE "C"'
+    ordering = f'{order.format(t="r")}, s.url COLLATE "C"'
+    return f"SELECT {cells} FROM {table} r {joins}{where}WINDOW w AS (ORDER BY {ordering}) ORDER BY {ordering}"
 
 
 # PostgreSQL sends COPY a row per message: handed on one by one, every row crossed two
 # generators and a write (in the API, a WSGI chunk) of its own.
 BLOCK_BYTES = 256 * 1024
+
+# The session's settings while the COPY runs (reset after), see _copied.
+SETTINGS = ("jit = off", "enable_sort = off", "max_parallel_workers_per_gather = 0", "DateStyle = ISO")
 
 
 def _blocks(copy) -> Iterator[bytes]:
@@ -175,15 +199,19 @@ def _copied(selects, using: str = DEFAULT_DB_ALIAS) -> Iterator[bytes]:
         # the whole export ran slower): this plain streaming scan is faster interpreted. No
         # full sort: planned for the whole result, PostgreSQL sorted a million rows before the
         # first left, where an index scan in the output's order streams.
-        cursor.execute("SET jit = off")
-        cursor.execute("SET enable_sort = off")
+        # No parallel plan: the workers' rows cross a queue to the leader, which still computes
+        # every cell above the window; on 2 shared cores that cost more than it saved. Dates
+        # leave as the DateStyle writes them: ISO is date.isoformat() (to_char() cost a fifth
+        # of the whole statement).
+        for setting in SETTINGS:
+            cursor.execute(f"SET {setting}")
         try:
             for sql, params in selects:
                 with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params or None) as copy:
                     yield from _blocks(copy)
         finally:
-            cursor.execute("RESET jit")
-            cursor.execute("RESET enable_sort")
+            for setting in SETTINGS:
+                cursor.execute(f"RESET {setting.split()[0]}")
 
 
 def copy_ledger_csv(*, published_only: bool = True) -> Iterator[bytes]:
@@ -199,7 +227,7 @@ def ledger_csv_bytes(*, published_only: bool = True) -> Iterator[bytes]:
     return (line.encode() for line in lines)
 
 
-# A queryset's ordering as SQL over _records' columns (others: the Python writer).
+# A queryset's ordering as SQL over the record's columns (others: the Python writer).
 _ORDER_COLUMNS = {"id": "{t}.id", "pk": "{t}.id", "date": "{t}.date", "ref": "{t}.ref"}
 
 
