@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from aid.export import KIND_OF, csv_lines, ledger_querysets, stream_csv
+from aid.formulas import FORMULA_STARTS, QUOTE
 from aid.rules import COLUMNS, SOURCE_ROW
 from ledger.currencies import MINOR_UNITS
 
@@ -46,44 +47,64 @@ def _written_sql(units: int) -> str:
     )
 
 
+def _codes_sql(codes: list[str]) -> str:
+    return ", ".join(f"'{code}'" for code in codes)
+
+
 def _amount_sql() -> str:
     """The amount as written, one branch per number of minor units.
 
     Each branch's units are constants, folded when the statement is planned: computed per row
     (a CASE over 23 codes, read four times per amount), they cost more than the rest of the row.
+    The common case first: one hashed lookup says a currency has 2 (a list under 9 codes is
+    searched one code at a time, and the 3-decimal one has 7).
     """
     by_units: dict[int, list[str]] = {}
     for code, units in sorted(MINOR_UNITS.items()):
         if units != 2:
-            by_units.setdefault(units, []).append(f"'{code}'")
+            by_units.setdefault(units, []).append(code)
+    if not by_units:
+        return f"CASE WHEN r.amount_minor IS NULL THEN NULL ELSE {_written_sql(2)} END"
+    *listed, (last, _) = sorted(by_units.items())
+    others = sorted(code for codes in by_units.values() for code in codes)
     branches = " ".join(
-        f"WHEN r.currency IN ({', '.join(codes)}) THEN {_written_sql(units)}"
-        for units, codes in sorted(by_units.items())
+        f"WHEN r.currency IN ({_codes_sql(codes)}) THEN {_written_sql(units)}" for units, codes in listed
     )
-    return f"CASE WHEN r.amount_minor IS NULL THEN NULL {branches} ELSE {_written_sql(2)} END"
+    return (
+        f"CASE WHEN r.amount_minor IS NULL THEN NULL "
+        f"WHEN r.currency NOT IN ({_codes_sql(others)}) THEN {_written_sql(2)} "
+        f"{branches} ELSE {_written_sql(last)} END"
+    )
+
+
+# Code points of what may start a text that neutralise() changes: a formula's first character
+# or the quote. All are below "A": a cell that starts higher is left as it is at once.
+_STARTS = sorted(ord(character) for character in FORMULA_STARTS | {QUOTE})
 
 
 def _neutralised(column: str) -> str:
     """aid.formulas.neutralise for a free-text column: a `'` before what a spreadsheet would run.
 
     (Only free text needs it: codes, refs, URLs, dates and amounts cannot start that way.)
-    Nearly every cell starts with none of those characters (nor a quote): one left() decides
-    it, and the regular expressions run only for the rest.
+    Nearly every cell starts with none of those characters (nor a quote): the code point of its
+    first character decides it (integers: comparing text looks the collation up every time),
+    and the regular expressions run only for the rest. ascii('') is 0: empty is NULL.
     """
-    plain = rf"left({column}, 1) NOT IN ('''', '-', '=', '+', '@', E'\t', E'\r')"
+    first = f"ascii({column})"
+    plain = f"{first} NOT IN ({', '.join(map(str, _STARTS))})"
     runs = rf"{column} ~ '^''*[-=+@\t\r]' AND ltrim({column}, '''') !~ '^[+-]?[0-9]+(\.[0-9]+)?$'"
     return (
-        f"CASE WHEN {column} = '' THEN NULL WHEN {plain} THEN {column} "
-        f"WHEN {runs} THEN '''' || {column} ELSE {column} END"
+        f"CASE WHEN {first} > {_STARTS[-1]} THEN {column} WHEN {first} = 0 THEN NULL "
+        f"WHEN {plain} THEN {column} WHEN {runs} THEN '''' || {column} ELSE {column} END"
     )
 
 
 def _record_cells(kind: str, *, public: bool) -> dict[str, str]:
-    """SQL for each column of a record's own row, over _select's aliases (`r` the record, `c` its
-    codes, `s` its source)."""
+    """SQL for each column of a record's own row, over _select's aliases (`r` the record, `d`, `g`,
+    `k` its donor, programme and package, `s` its source)."""
     return {
-        "record": f"'{kind}'", "ref": "r.ref", "donor": "c.donor", "programme": "c.programme",
-        "package": "c.package", "pledge_ref": _pledge_ref(kind, public=public), "date": "r.date",
+        "record": f"'{kind}'", "ref": "r.ref", "donor": "d.code", "programme": "g.code",
+        "package": "k.code", "pledge_ref": _pledge_ref(kind, public=public), "date": "r.date",
         "amount": _amount_sql(), "currency": "NULLIF(r.currency, '')",
         "amount_qualifier": "NULLIF(r.amount_qualifier, '')", "description": _neutralised("r.description"),
         "source_url": "NULLIF(s.url, '')", "source_title": _neutralised("s.title"),
@@ -112,21 +133,6 @@ def _pledge_ref(kind: str, *, public: bool) -> str:
     return {"pledge": "NULL", "valuation": "o.ref", "delivery": "p.ref"}[kind]
 
 
-def _codes(owner: str) -> str:
-    """The donor's, programme's and package's codes of `owner`'s row, as `c`.
-
-    One lookup per record, not three joins: PostgreSQL memoizes the subquery on its three ids
-    (a few hundred combinations), where each join cost a cached lookup of its own per row.
-    OFFSET 0 keeps it one subquery (else it is flattened back into three joins).
-    """
-    package = f"(SELECT k.code FROM aid_package k WHERE k.id = {owner}.package_id)"
-    return (
-        f"CROSS JOIN LATERAL (SELECT d.code AS donor, g.code AS programme, {package} AS package "
-        f"FROM aid_donor d, aid_programme g WHERE d.id = {owner}.donor_id AND g.id = {owner}.programme_id "
-        "OFFSET 0) c "
-    )
-
-
 def _select(kind: str, *, published_only: bool, only: str = "", order: str = "{t}.id") -> str:
     """The ledger CSV rows of `kind`: one per (record, source), records in `order` ("{t}": the
     table alias), each record's sources in code point order, the first on the record's own row
@@ -144,7 +150,8 @@ def _select(kind: str, *, published_only: bool, only: str = "", order: str = "{t
     table, links, link_column = KINDS[kind]
     owner = "o" if kind == "valuation" else "r"  # who holds donor, programme and package
     joins = "JOIN aid_pledge o ON o.id = r.pledge_id " if kind == "valuation" else ""
-    joins += _codes(owner)
+    joins += f"JOIN aid_donor d ON d.id = {owner}.donor_id JOIN aid_programme g ON g.id = {owner}.programme_id "
+    joins += f"LEFT JOIN aid_package k ON k.id = {owner}.package_id "
     if kind == "delivery":
         joins += "LEFT JOIN aid_pledge p ON p.id = r.pledge_id "
     joins += f"LEFT JOIN {links} l ON l.{link_column} = r.id LEFT JOIN aid_source s ON s.id = l.source_id "
