@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 
 from aid.export import KIND_OF, csv_lines, ledger_querysets, stream_csv
+from aid.formulas import FORMULA_STARTS, QUOTE
 from aid.rules import COLUMNS, SOURCE_ROW
 from ledger.currencies import MINOR_UNITS
 
@@ -24,73 +25,106 @@ KINDS = {
 }
 
 
-def _minor_units_sql(column: str) -> str:
-    other = sorted((code, units) for code, units in MINOR_UNITS.items() if units != 2)
-    cases = " ".join(f"WHEN '{code}' THEN {units}" for code, units in other)
-    return f"(CASE {column} {cases} ELSE 2 END)"
+def _decimal_sql(units: int) -> str:
+    """Minor units as a decimal of the currency's own scale (numeric keeps it: 0.01 × n has 2)."""
+    return "r.amount_minor::numeric" if units == 0 else f"(r.amount_minor * {Decimal(1).scaleb(-units):f})"
 
 
-# Indexed by minor units + 1: 10^units (for the exactness test) and 10^-units (to scale by
-# multiplying, cheaper than a numeric division).
-POWERS = "('{" + ",".join(str(10**n) for n in range(19)) + "}'::bigint[])"
-FRACTIONS = "('{" + ",".join(f"{Decimal(1).scaleb(-n):f}" for n in range(19)) + "}'::numeric[])"
+def _written_sql(units: int) -> str:
+    """ledger.money.written() for a currency of `units` minor units: the written decimals, or the
+    minor unit's when they would drop a digit. Nearly every amount was written with the minor
+    unit's decimals (or none recorded): one comparison, one product and its text."""
+    value = _decimal_sql(units)
+    text = "r.amount_minor::text" if units == 0 else f"{value}::text"
+    kept = f"r.amount_scale > {units}"  # more decimals than the minor unit: only zeros added
+    if units:
+        powers = "('{" + ",".join(str(10**n) for n in range(units + 1)) + "}'::bigint[])"
+        # mod(), not `%`: the statement may carry a queryset's %s parameters (copy_querysets_csv)
+        kept += f" OR mod(r.amount_minor, {powers}[{units} - r.amount_scale + 1]) = 0"
+    return (
+        f"CASE WHEN r.amount_scale IS NULL OR r.amount_scale = {units} THEN {text} "
+        f"WHEN {kept} THEN round({value}, r.amount_scale)::text ELSE {text} END"
+    )
+
+
+def _codes_sql(codes: list[str]) -> str:
+    return ", ".join(f"'{code}'" for code in codes)
 
 
 def _amount_sql() -> str:
-    """ledger.money.written(): the written decimals, or the minor unit's when they would drop a digit.
+    """The amount as written, one branch per number of minor units.
 
-    `x.units` is the currency's minor units, computed once per row by the inner query.
+    Each branch's units are constants, folded when the statement is planned: computed per row
+    (a CASE over 23 codes, read four times per amount), they cost more than the rest of the row.
+    The common case first: one hashed lookup says a currency has 2 (a list under 9 codes is
+    searched one code at a time, and the 3-decimal one has 7).
     """
-    value = f"(x.amount_minor * {FRACTIONS}[x.units + 1])"
-    # mod(), not `%`: the statement may carry a queryset's %s parameters (copy_querysets_csv)
-    coarse = f"mod(x.amount_minor, {POWERS}[GREATEST(x.units - x.amount_scale, 0) + 1]) <> 0"
-    return (
-        f"CASE WHEN x.amount_minor IS NULL THEN NULL "
-        f"WHEN x.amount_scale IS NULL OR {coarse} THEN round({value}, x.units)::text "
-        f"ELSE round({value}, x.amount_scale)::text END"
+    by_units: dict[int, list[str]] = {}
+    for code, units in sorted(MINOR_UNITS.items()):
+        if units != 2:
+            by_units.setdefault(units, []).append(code)
+    if not by_units:
+        return f"CASE WHEN r.amount_minor IS NULL THEN NULL ELSE {_written_sql(2)} END"
+    *listed, (last, _) = sorted(by_units.items())
+    others = sorted(code for codes in by_units.values() for code in codes)
+    branches = " ".join(
+        f"WHEN r.currency IN ({_codes_sql(codes)}) THEN {_written_sql(units)}" for units, codes in listed
     )
+    return (
+        f"CASE WHEN r.amount_minor IS NULL THEN NULL "
+        f"WHEN r.currency NOT IN ({_codes_sql(others)}) THEN {_written_sql(2)} "
+        f"{branches} ELSE {_written_sql(last)} END"
+    )
+
+
+# Code points of what may start a text that neutralise() changes: a formula's first character
+# or the quote. All are below "A": a cell that starts higher is left as it is at once.
+_STARTS = sorted(ord(character) for character in FORMULA_STARTS | {QUOTE})
 
 
 def _neutralised(column: str) -> str:
     """aid.formulas.neutralise for a free-text column: a `'` before what a spreadsheet would run.
 
     (Only free text needs it: codes, refs, URLs, dates and amounts cannot start that way.)
-    Nearly every cell starts with none of those characters (nor a quote): one left() decides
-    it, and the regular expressions run only for the rest.
+    Nearly every cell starts with none of those characters (nor a quote): the code point of its
+    first character decides it (integers: comparing text looks the collation up every time),
+    and the regular expressions run only for the rest. ascii('') is 0: empty is NULL.
     """
-    plain = rf"left({column}, 1) NOT IN ('''', '-', '=', '+', '@', E'\t', E'\r')"
+    first = f"ascii({column})"
+    plain = f"{first} NOT IN ({', '.join(map(str, _STARTS))})"
     runs = rf"{column} ~ '^''*[-=+@\t\r]' AND ltrim({column}, '''') !~ '^[+-]?[0-9]+(\.[0-9]+)?$'"
     return (
-        f"CASE WHEN {column} = '' THEN NULL WHEN {plain} THEN {column} "
-        f"WHEN {runs} THEN '''' || {column} ELSE {column} END"
+        f"CASE WHEN {first} > {_STARTS[-1]} THEN {column} WHEN {first} = 0 THEN NULL "
+        f"WHEN {plain} THEN {column} WHEN {runs} THEN '''' || {column} ELSE {column} END"
     )
 
 
-def _record_cells(kind: str) -> dict[str, str]:
-    """SQL for each column of a record's own row, over the inner query's columns (`x`)."""
+def _record_cells(kind: str, *, public: bool) -> dict[str, str]:
+    """SQL for each column of a record's own row, over _select's aliases (`r` the record, `d`, `g`,
+    `k` its donor, programme and package, `s` its source)."""
     return {
-        "record": f"'{kind}'", "ref": "x.ref", "donor": "x.donor", "programme": "x.programme",
-        "package": "x.package", "pledge_ref": "x.pledge_ref", "date": "to_char(x.date, 'YYYY-MM-DD')",
-        "amount": _amount_sql(), "currency": "NULLIF(x.currency, '')",
-        "amount_qualifier": "NULLIF(x.amount_qualifier, '')", "description": _neutralised("x.description"),
-        "source_url": "NULLIF(x.url, '')", "source_title": _neutralised("x.title"),
-        "confidence": "NULLIF(x.confidence, '')", "source_kind": "NULLIF(x.kind, '')",
+        "record": f"'{kind}'", "ref": "r.ref", "donor": "d.code", "programme": "g.code",
+        "package": "k.code", "pledge_ref": _pledge_ref(kind, public=public), "date": "r.date",
+        "amount": _amount_sql(), "currency": "NULLIF(r.currency, '')",
+        "amount_qualifier": "NULLIF(r.amount_qualifier, '')", "description": _neutralised("r.description"),
+        "source_url": "NULLIF(s.url, '')", "source_title": _neutralised("s.title"),
+        "confidence": "NULLIF(r.confidence, '')", "source_kind": "NULLIF(s.kind, '')",
     }  # fmt: skip
 
 
 def _source_cells() -> dict[str, str]:
     return {
         "record": f"'{SOURCE_ROW}'",
-        "ref": "x.ref",
-        "source_url": "NULLIF(x.url, '')",
-        "source_title": _neutralised("x.title"),
-        "source_kind": "NULLIF(x.kind, '')",
+        "ref": "r.ref",
+        "source_url": "NULLIF(s.url, '')",
+        "source_title": _neutralised("s.title"),
+        "source_kind": "NULLIF(s.kind, '')",
     }
 
 
 def knows_every_column() -> bool:
     """False when aid.rules gained a column this SQL does not write yet (then Python writes)."""
-    return set(COLUMNS) <= set(_record_cells("pledge"))
+    return set(COLUMNS) <= set(_record_cells("pledge", public=True))
 
 
 def _pledge_ref(kind: str, *, public: bool) -> str:
@@ -99,17 +133,19 @@ def _pledge_ref(kind: str, *, public: bool) -> str:
     return {"pledge": "NULL", "valuation": "o.ref", "delivery": "p.ref"}[kind]
 
 
-def _records(kind: str, *, published_only: bool, only: str = "", order: str = "{t}.id") -> str:
-    """One row per (record, source), records in `order` ("{t}": the table alias), each record's
-    sources in code point order, `n` 1 for a record's first row and 2 for the others;
-    `only`: a SELECT of the ids of the records wanted (all when empty).
+def _select(kind: str, *, published_only: bool, only: str = "", order: str = "{t}.id") -> str:
+    """The ledger CSV rows of `kind`: one per (record, source), records in `order` ("{t}": the
+    table alias), each record's sources in code point order, the first on the record's own row
+    and the others on `source` rows; `only`: a SELECT of the ids of the records wanted (all
+    when empty).
 
-    `n` comes from the row before in the output's own order (lag), not from a window per
-    record: the rows are then sorted once, in the order they leave, and an index on that order
-    (the primary key; (status, date) for the API's newest first) lets them stream.
-
+    A row is a record's first when the row before it in the output's own order (lag) belongs
+    to another record: the rows are sorted once, in the order they leave, and an index on that
+    order (the primary key; (status, date) for the API's newest first) lets them stream.
     Written as joins (not a subquery per record) so that PostgreSQL merges the link table's
-    index with the records' primary key and streams: the first row leaves at once.
+    index with the records' primary key: the first row leaves at once. One level, no subquery:
+    the cells are computed as the rows leave the window (PostgreSQL computes the identical
+    lag() calls once).
     """
     table, links, link_column = KINDS[kind]
     owner = "o" if kind == "valuation" else "r"  # who holds donor, programme and package
@@ -122,29 +158,24 @@ def _records(kind: str, *, published_only: bool, only: str = "", order: str = "{
     conditions = [f"{owner}.status = 'published'"] if published_only else []
     conditions += [f"r.id IN ({only})"] if only else []
     where = f"WHERE {' AND '.join(conditions)} " if conditions else ""
-    return (
-        "SELECT r.id, r.ref, d.code AS donor, g.code AS programme, k.code AS package, "
-        f"{_pledge_ref(kind, public=published_only)} AS pledge_ref, r.date, r.amount_minor, r.amount_scale, "
-        f"r.currency, {_minor_units_sql('r.currency')} AS units, r.amount_qualifier, r.description, "
-        "r.confidence, s.url, s.title, s.kind, "
-        f'CASE WHEN lag(r.id) OVER (ORDER BY {order.format(t="r")}, s.url COLLATE "C") = r.id THEN 2 ELSE 1 END AS n '
-        f"FROM {table} r {joins}{where}"
-    )
-
-
-def _select(kind: str, *, published_only: bool, only: str = "", order: str = "{t}.id") -> str:
-    """The ledger CSV rows of `kind` (`only`, `order`: as in _records)."""
-    record, source = _record_cells(kind), _source_cells()
+    record, source = _record_cells(kind, public=published_only), _source_cells()
+    later = "lag(r.id) OVER w = r.id"  # NULL (so: the record's row) on the very first row
     cells = ", ".join(
-        f"CASE WHEN x.n > 1 THEN {source.get(column, 'NULL')} ELSE {record[column]} END" for column in COLUMNS
+        record[column]
+        if source.get(column) == record[column]
+        else f"CASE WHEN {later} THEN {source.get(column, 'NULL')} ELSE {record[column]} END"
+        for column in COLUMNS
     )
-    inner = _records(kind, published_only=published_only, only=only, order=order)
-    return f'SELECT {cells} FROM ({inner}) x ORDER BY {order.format(t="x")}, x.url COLLATE "C"'
+    ordering = f'{order.format(t="r")}, s.url COLLATE "C"'
+    return f"SELECT {cells} FROM {table} r {joins}{where}WINDOW w AS (ORDER BY {ordering}) ORDER BY {ordering}"
 
 
 # PostgreSQL sends COPY a row per message: handed on one by one, every row crossed two
 # generators and a write (in the API, a WSGI chunk) of its own.
 BLOCK_BYTES = 256 * 1024
+
+# The session's settings while the COPY runs (reset after), see _copied.
+SETTINGS = ("jit = off", "enable_sort = off", "max_parallel_workers_per_gather = 0", "DateStyle = ISO")
 
 
 def _blocks(copy) -> Iterator[bytes]:
@@ -175,15 +206,19 @@ def _copied(selects, using: str = DEFAULT_DB_ALIAS) -> Iterator[bytes]:
         # the whole export ran slower): this plain streaming scan is faster interpreted. No
         # full sort: planned for the whole result, PostgreSQL sorted a million rows before the
         # first left, where an index scan in the output's order streams.
-        cursor.execute("SET jit = off")
-        cursor.execute("SET enable_sort = off")
+        # No parallel plan: the workers' rows cross a queue to the leader, which still computes
+        # every cell above the window; on 2 shared cores that cost more than it saved. Dates
+        # leave as the DateStyle writes them: ISO is date.isoformat() (to_char() cost a fifth
+        # of the whole statement).
+        for setting in SETTINGS:
+            cursor.execute(f"SET {setting}")
         try:
             for sql, params in selects:
                 with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params or None) as copy:
                     yield from _blocks(copy)
         finally:
-            cursor.execute("RESET jit")
-            cursor.execute("RESET enable_sort")
+            for setting in SETTINGS:
+                cursor.execute(f"RESET {setting.split()[0]}")
 
 
 def copy_ledger_csv(*, published_only: bool = True) -> Iterator[bytes]:
@@ -199,7 +234,7 @@ def ledger_csv_bytes(*, published_only: bool = True) -> Iterator[bytes]:
     return (line.encode() for line in lines)
 
 
-# A queryset's ordering as SQL over _records' columns (others: the Python writer).
+# A queryset's ordering as SQL over the record's columns (others: the Python writer).
 _ORDER_COLUMNS = {"id": "{t}.id", "pk": "{t}.id", "date": "{t}.date", "ref": "{t}.ref"}
 
 

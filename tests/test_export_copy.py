@@ -6,6 +6,7 @@ from django.db import connection
 from aid.export import ledger_querysets, stream_csv
 from aid.export_copy import copy_ledger_csv, copy_querysets_csv, knows_every_column, ledger_csv_bytes
 from aid.importing import import_ledger
+from aid.models import Pledge
 from aid.seed import load_reference_tables
 from tests.builders import rate, record
 from tests.test_round_trip import HEADER, LEDGER
@@ -25,6 +26,11 @@ pledge,FX-P2,NL,BILATERAL,,,2025-01-08,1,EUR,exact,-5,https://x.example.org/f2,'
 pledge,FX-P3,NL,BILATERAL,,,2025-01-09,1,EUR,exact,'-1.5x,https://x.example.org/f3,'''=y
 pledge,FX-P4,NL,BILATERAL,,,2025-01-10,1,EUR,exact,"	tab",https://x.example.org/f4,+
 source,FX-P4,,,,,,,,,,https://x.example.org/f5,=HYPERLINK(1)
+pledge,SC-P1,NL,BILATERAL,,,2025-01-11,2.5,EUR,exact,,https://x.example.org/s1,
+pledge,SC-P2,NL,BILATERAL,,,2025-01-12,7,BHD,exact,,https://x.example.org/s2,
+pledge,SC-P3,NL,BILATERAL,,,2025-01-13,1.5,BHD,exact,,https://x.example.org/s3,
+pledge,SC-P4,NL,BILATERAL,,,2025-01-14,3.25,EUR,exact,,https://x.example.org/s4,
+pledge,SC-P5,NL,BILATERAL,,,2025-01-15,1234,JPY,exact,,https://x.example.org/s5,
 """
 )
 
@@ -40,6 +46,10 @@ def odd_ledger():
     for text in (LEDGER, ODD):
         report = import_ledger(text)
         assert report.ok, report.problems
+    # Scales the rules never write, by hand: too coarse for the amount (3.25 with 1 decimal:
+    # written with the minor unit's), none recorded (the minor unit's).
+    Pledge.objects.filter(ref="SC-P4").update(amount_scale=1)
+    Pledge.objects.filter(ref="SC-P5").update(amount_scale=None)
     draft = record(ref="NL-DRAFT", donor="NL", amount="3", status="draft")
     record("delivery", ref="NL-D-OF-DRAFT", donor="NL", pledge_ref=draft.ref, amount="1", date="2025-08-05")
 
@@ -57,6 +67,8 @@ def test_the_odd_cells_survive_the_round_trip_as_written(odd_ledger):
     text = python_csv(published_only=True).decode()
     assert ",9999999999999999.99,EUR," in text and ",100.00,JPY," in text and ",1.234,BHD," in text
     assert ",0.000000000000,EUR," in text and ",5000,KRW," in text
+    assert ",2.5,EUR," in text and ",7,BHD," in text and ",1.5,BHD," in text
+    assert ",3.25,EUR," in text and ",1234,JPY," in text
     assert "NL-D-OF-DRAFT,NL,PURL,,,2025-08-05" in text  # a draft pledge's ref stays private
     assert "NL-D-OF-DRAFT,NL,PURL,,NL-DRAFT," in python_csv(published_only=False).decode()
 
