@@ -12,7 +12,9 @@ import re
 
 FORMULA_STARTS = frozenset("=+-@\t\r")
 QUOTE = "'"
-PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+# ASCII digits only: a spreadsheet reads `-٣` as text, a formula to run (and so does the COPY
+# export, aid.export_copy, which must write every cell as this module does).
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 
 
 def _would_run(text: str) -> bool:

@@ -31,6 +31,7 @@ pledge,SC-P2,NL,BILATERAL,,,2025-01-12,7,BHD,exact,,https://x.example.org/s2,
 pledge,SC-P3,NL,BILATERAL,,,2025-01-13,1.5,BHD,exact,,https://x.example.org/s3,
 pledge,SC-P4,NL,BILATERAL,,,2025-01-14,3.25,EUR,exact,,https://x.example.org/s4,
 pledge,SC-P5,NL,BILATERAL,,,2025-01-15,1234,JPY,exact,,https://x.example.org/s5,
+pledge,FX-P5,NL,BILATERAL,,,2025-01-16,1,EUR,exact,-٣,https://x.example.org/f6,+٣.٥
 """
 )
 

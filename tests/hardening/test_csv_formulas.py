@@ -30,6 +30,14 @@ def test_a_formula_is_written_with_a_leading_quote(value):
     assert neutralise(value) == "'" + value
 
 
+@pytest.mark.parametrize("value", ["-٣", "+١.٥"])
+def test_signed_digits_a_spreadsheet_reads_as_text_are_quoted_and_restored(value):
+    """Arabic-Indic digits are no number to Excel or LibreOffice; the COPY export agrees
+    (tests/test_export_copy.py)."""
+    assert neutralise(value) == "'" + value
+    assert restore(neutralise(value)) == value
+
+
 @pytest.mark.parametrize("value", HARMLESS)
 def test_harmless_text_and_plain_numbers_are_written_as_they_are(value):
     assert neutralise(value) == value
