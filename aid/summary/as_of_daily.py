@@ -57,20 +57,20 @@ def _same(alias: str) -> str:
     return " AND ".join(f"k.{name} = {alias}.{name}" for name in KEY[1:])
 
 
-def _written_since(model, moment):
-    return model.history.model.objects.filter(history_date__gt=moment).values("id")
+def _written_since(model, moment) -> set[int]:
+    return set(model.history.model.objects.filter(history_date__gt=moment).values_list("id", flat=True))
 
 
-def _touched(moment) -> tuple[Q, Q]:
-    """(pledges, deliveries) whose contribution may differ between `moment` and now."""
-    deliveries = Q(id__in=_written_since(Delivery, moment))
-    their_pledges = Delivery.history.model.objects.filter(deliveries).values("pledge_id")
-    return Q(id__in=_written_since(Pledge, moment)) | Q(id__in=their_pledges), deliveries
+def _touched(moment) -> tuple[list[int], list[int]]:
+    """(pledge ids, delivery ids) whose contribution may differ between `moment` and now.
 
-
-def _ids(touched: Q):
-    """The ids a `_touched` condition picks, as one subquery."""
-    return Pledge.history.model.objects.filter(touched).values("id")
+    Read first, as lists (a few index probes on history_date): as subqueries PostgreSQL could not
+    tell they are few, and at a million history rows it hashed whole history tables for them."""
+    deliveries = _written_since(Delivery, moment)
+    their_pledges = Delivery.history.model.objects.filter(id__in=sorted(deliveries), pledge_id__isnull=False)
+    pledges = _written_since(Pledge, moment) | set(their_pledges.values_list("pledge_id", flat=True))
+    # An empty list would compile to no SQL at all (Django's EmptyResultSet): id 0 is no record's.
+    return sorted(pledges) or [0], sorted(deliveries) or [0]
 
 
 def _contributions(queryset, group_by: str, kind: str):
@@ -105,9 +105,10 @@ def changes(group_by: str, ledger_filter) -> tuple[str, list, str, tuple]:
     """(SQL of the records written since the moment, taken out as they are and put back as they
     were, its parameters; SQL of the totals now, its parameters), each row of COLUMNS."""
     moment = ledger_filter.as_of
-    pledges, deliveries = _touched(moment)
+    pledge_ids, delivery_ids = _touched(moment)
+    pledges, deliveries = Q(id__in=pledge_ids), Q(id__in=delivery_ids)
     now_linked = Delivery.objects.filter(pledge=OuterRef("pk"), status=Status.PUBLISHED)
-    ever_linked = Q(id__in=Delivery.history.model.objects.filter(pledge_id__in=_ids(pledges)).values("id"))
+    ever_linked = Q(id__in=Delivery.history.model.objects.filter(pledge_id__in=pledge_ids).values("id"))
     then_linked = asof.published(Delivery, moment, ever_linked).filter(pledge_id=OuterRef("id"))
     now_pledges, then_pledges = Pledge.objects.filter(pledges), asof.records(Pledge, moment, pledges)
     totals = ledger_filter.on_totals(LedgerTotal.objects.all()).annotate(group_key=group_expression(group_by))
