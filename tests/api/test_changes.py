@@ -27,9 +27,9 @@ def test_it_lists_creation_changes_publication_and_deletion_oldest_first(api, le
         ("NL-P7", "published", 2),
         ("NL-P7", "deleted", 2),
     ]
-    assert entries[0]["changes"] == {"amount": {"from": "500000000.00", "to": "550000000.00"}}
+    assert entries[0]["changes"] == {"amount": {"from": "500000000", "to": "550000000"}}
     assert entries[1]["reason"] == "confirmed by the ministry"
-    assert entries[1]["changes"]["amount"] == {"from": None, "to": "70.00"}
+    assert entries[1]["changes"]["amount"] == {"from": None, "to": "70"}
     assert entries[2]["changes"]["date"] == {"from": "2025-08-07", "to": None}
 
 
