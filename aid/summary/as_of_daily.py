@@ -35,10 +35,15 @@ ROWS = ("group_key", "kind", "currency", "day", "amount_minor", "records", "undi
 # `k`: those netted per key (a few rows); `t`: the totals now, each joined to its key's change
 # (a hash join on the few keys: no sort of the whole table). A key the totals do not hold now
 # (every record of it written since) comes from `k` alone.
-_NETTED = """
-WITH d AS ({changes}),
-k AS (SELECT {key}, SUM(amount_minor) AS amount_minor, SUM(records) AS records, SUM(undisclosed) AS undisclosed
-      FROM d GROUP BY {key})
+# Shared with aid.summary.as_of_now, which reads `k` more than once (so MATERIALIZED: planned on
+# its own, not folded into the statement around it).
+NETTED_CHANGES = """WITH d AS ({changes}),
+k AS MATERIALIZED (SELECT {key}, SUM(amount_minor) AS amount_minor, SUM(records) AS records,
+                          SUM(undisclosed) AS undisclosed
+                   FROM d GROUP BY {key})"""
+_NETTED = (
+    NETTED_CHANGES
+    + """
 SELECT t.group_key, t.kind, t.currency, t.day, t.amount_minor + COALESCE(k.amount_minor, 0) AS amount_minor,
        CAST(t.records + COALESCE(k.records, 0) AS INTEGER) AS records,
        CAST(t.undisclosed + COALESCE(k.undisclosed, 0) AS INTEGER) AS undisclosed
@@ -50,9 +55,10 @@ SELECT k.group_key, k.kind, k.currency, k.day, k.amount_minor, CAST(k.records AS
 FROM k
 WHERE k.records <> 0 AND NOT EXISTS (SELECT 1 FROM {table} x WHERE x.status = %s AND {same_x})
 """
+)
 
 
-def _same(alias: str) -> str:
+def same_key(alias: str) -> str:
     """k's key is `alias`'s (the group key follows from the others)."""
     return " AND ".join(f"k.{name} = {alias}.{name}" for name in KEY[1:])
 
@@ -133,7 +139,7 @@ def netted_rows(group_by: str, ledger_filter) -> tuple[str, tuple]:
     changes_sql, changes_params, totals_sql, totals_params = changes(group_by, ledger_filter)
     sql = _NETTED.format(
         changes=changes_sql, key=", ".join(KEY), totals=totals_sql,
-        same_t=_same("t"), table=LedgerTotal._meta.db_table, same_x=_same("x"),
+        same_t=same_key("t"), table=LedgerTotal._meta.db_table, same_x=same_key("x"),
     )  # fmt: skip
     return sql, (*changes_params, *totals_params, ledger_filter.status)
 

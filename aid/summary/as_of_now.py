@@ -36,11 +36,9 @@ KINDS = ", ".join(f"'{kind.value}'" for kind in Kind)  # constants, so written i
 # Per key the records written since touched (`k`, netted), its row now (null when the key holds
 # none now) and its change (`j`). The row now is probed through the totals' unique key (LIMIT 1
 # keeps PostgreSQL from hashing the whole table for a few keys).
-_TOUCHED = """
-WITH d AS ({changes}),
-k AS MATERIALIZED (SELECT {key}, SUM(amount_minor) AS amount_minor, SUM(records) AS records,
-                          SUM(undisclosed) AS undisclosed
-                   FROM d GROUP BY {key}),
+_TOUCHED = (
+    as_of_daily.NETTED_CHANGES
+    + """,
 j AS (SELECT k.group_key, k.kind, k.currency, k.day,
              COALESCE(n.amount_minor, 0) AS now_amount, COALESCE(n.records, 0) AS now_records,
              COALESCE(n.undisclosed, 0) AS now_undisclosed,
@@ -50,6 +48,7 @@ j AS (SELECT k.group_key, k.kind, k.currency, k.day,
       FROM k LEFT JOIN LATERAL (SELECT t.amount_minor, t.records, t.undisclosed FROM ({totals}) t
                                 WHERE {same} LIMIT 1) n ON TRUE)
 """
+)
 # The parts to correct: each touched row taken out as it is now, put back as it stood then.
 _CORRECTIONS = """{touched}
 SELECT group_key, kind, currency, day, -now_amount AS amount_minor, -now_records AS records,
@@ -88,7 +87,7 @@ class Touched:
 
     def __init__(self, group_by: str, ledger_filter, target: str):
         changes, changes_params, self.totals, self.totals_params = as_of_daily.changes(group_by, ledger_filter)
-        same = " AND ".join(f"t.{name} = k.{name}" for name in as_of_daily.KEY[1:])
+        same = as_of_daily.same_key("t")
         self.sql = _TOUCHED.format(changes=changes, key=", ".join(as_of_daily.KEY), totals=self.totals, same=same)
         self.params = (*changes_params, *self.totals_params)
         self.target = target
