@@ -391,6 +391,19 @@ class DonorMonthTotal(MonthlyConverted):
         return f"{self.target} {self.kind} {self.donor} {self.currency} {self.month}"
 
 
+class HeldTarget(models.Model):
+    """A target currency the monthly rollup holds besides SUMMARY_FAST_CURRENCIES, because readers
+    asked for it (aid.summary.held_targets). From the transaction that adds this row on, every
+    write keeps its ConvertedTotal and DonorMonthTotal rows as it keeps the configured targets'.
+    Written only by aid.summary.rollup, under the ledger write lock."""
+
+    code = models.CharField(max_length=3, primary_key=True)
+    held_since = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.code
+
+
 # Context figures (GDP, population, other trackers' totals) live in their own module.
 from aid.context.models import Indicator, TrackerFigure  # noqa: E402, F401
 from aid.releases.models import Release  # noqa: E402, F401

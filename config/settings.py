@@ -261,6 +261,13 @@ _unknown_fast = [code for code in SUMMARY_FAST_CURRENCIES if code not in MINOR_U
 if _unknown_fast:
     raise ImproperlyConfigured(f"SUMMARY_FAST_CURRENCIES: {', '.join(_unknown_fast)} is not an ISO 4217 code.")
 
+# Other targets readers ask for (NOK, JPY, …) join the rollup on demand: the first summary in one
+# is answered from the daily totals and starts holding it in the background; from then on it is as
+# fast as the configured ones. Each held target adds to every write's work (a few index rows per
+# touched month) and to rebuild_totals, hence a cap; 0 holds none on demand (`hold_targets` still can).
+SUMMARY_HELD_TARGETS_MAX = env_int("SUMMARY_HELD_TARGETS_MAX", default=8, minimum=0)
+SUMMARY_HOLD_ON_DEMAND = env_bool("SUMMARY_HOLD_ON_DEMAND", default=True)
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"],

@@ -26,6 +26,13 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _no_holding_on_demand(settings):
+    """A summary in NOK would start holding it in a thread with its own connection, which commits
+    outside the test's transaction; tests/test_held_targets.py turns it on where it says so."""
+    settings.SUMMARY_HOLD_ON_DEMAND = False
+
+
 REPLICA = "replica_0"
 
 

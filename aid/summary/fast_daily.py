@@ -1,5 +1,5 @@
 """PostgreSQL's path for `rates=transaction` where the monthly rollup cannot answer: a target
-outside SUMMARY_FAST_CURRENCIES (NOK, JPY, …) or dates that cut a month (for a fast target, only
+it does not hold (yet: see aid.summary.held_targets) or dates that cut a month (for a fast target, only
 the days of the cut months: the whole months between come from the monthly rows).
 
 One statement over the daily LedgerTotal rows, each converted at its own day's rate from the
@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import connections, router, transaction
 
 from aid.models import LedgerTotal
-from aid.summary import fast_monthly, rollup
+from aid.summary import fast_monthly, held_targets, rollup
 from aid.summary.conversion_sql import CONVERTED_MINOR, MISSING_RATE, rate_joins, unit_row
 from aid.summary.parts import Parts, group_expression, key_value
 from aid.summary.rate_days import RateDays
@@ -55,7 +55,9 @@ def _daily_rows(group_by: str, ledger_filter):
 def parts(group_by: str, target: str, rates, ledger_filter):
     if not daily.supported() or rates.mode != "transaction":
         return None
-    whole, cut = fast_monthly.month_split(ledger_filter) if target in rollup.fast_targets() else (None, [ledger_filter])
+    alias = router.db_for_read(LedgerTotal)  # a replica, for a reader
+    held = target in rollup.fast_targets(alias)
+    whole, cut = fast_monthly.month_split(ledger_filter) if held else (None, [ledger_filter])
     result = Parts()
     pieces = [fast_monthly.transaction_parts(group_by, target, whole)] if whole else []
     pieces += [_daily_parts(group_by, target, days) for days in cut]
@@ -64,6 +66,8 @@ def parts(group_by: str, target: str, rates, ledger_filter):
     for piece in pieces:
         result.merge(piece)
     fast_monthly.disclose_transaction_rates(result, target, ledger_filter)
+    if not held:
+        held_targets.ask(target, alias)  # the next summary in it reads the monthly rows
     return result
 
 

@@ -2,8 +2,8 @@
 narrow form DonorMonthTotal, without programme and package, when the question names neither).
 
 Used when the answer can come from whole months (no date filter cutting a month) and, for
-`rates=transaction`, when the target is one of SUMMARY_FAST_CURRENCIES and every amount had
-its rate. Otherwise returns None and the exact Python path answers (with the same rounding).
+`rates=transaction`, when the rollup holds the target (SUMMARY_FAST_CURRENCIES, or held on
+demand: aid.summary.held_targets) and every amount had its rate. Otherwise returns None and the exact Python path answers (with the same rounding).
 """
 
 import calendar
@@ -77,8 +77,8 @@ def parts(group_by: str, target: str, rates, ledger_filter):
     if not daily.supported() or not _whole_months(ledger_filter):
         return None
     if rates.mode == "transaction":
-        if target not in rollup.fast_targets():
-            return None
+        if target not in rollup.fast_targets(router.db_for_read(ConvertedTotal)):
+            return None  # fast_daily answers, and asks for the target to be held
         return transaction_parts(group_by, target, ledger_filter)
     return _fixed_rate_parts(group_by, target, rates, ledger_filter)
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 
 from aid import staging, writelock
-from aid.models import ConvertedTotal, DonorMonthTotal, Kind, Status
+from aid.models import ConvertedTotal, DonorMonthTotal, HeldTarget, Kind, Status
 from aid.phases import phase
 from aid.staging import analyze, copy_rows, temp_table
 from aid.summary.conversion_sql import (
@@ -28,6 +28,7 @@ from aid.summary.conversion_sql import (
 )
 from ledger import daily
 from ledger.currencies import BASE_CURRENCY, MINOR_UNITS
+from ledger.models import DailyRate
 
 
 @dataclass
@@ -50,28 +51,40 @@ ROLLUP_KEY_TYPES = tuple(
 T_KEY_COLUMNS = ", ".join(f"t.{column.strip()}" for column in KEY_COLUMNS.split(","))
 
 
-def fast_targets() -> list[str]:
+def configured_targets() -> list[str]:
     return list(dict.fromkeys(["EUR", *settings.SUMMARY_FAST_CURRENCIES]))
+
+
+def fast_targets(using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """The targets the rollup holds: the configured ones and those held on demand (HeldTarget).
+
+    A writer reads them after taking the write lock (hold() adds one under it), so no write
+    refreshes the rollup without a target held before it; a reader reads them where it reads
+    the rollup (a replica has the rows of a target exactly when it has the target's HeldTarget)."""
+    held = HeldTarget.objects.using(using).order_by("code").values_list("code", flat=True)
+    return list(dict.fromkeys([*configured_targets(), *held]))
 
 
 CONVERTED_KEY = ("target", *KEY_NAMES, "month")
 CONVERTED_VALUES = ("amount_minor", "converted_minor", "records", "undisclosed", "days_mask")
 
 
-def _insert_sql(where: str) -> str:
-    """Recompute the rows selected by `where` (over aid_ledgertotal t) for every fast target."""
-    return f"INSERT INTO aid_convertedtotal ({', '.join((*CONVERTED_KEY, *CONVERTED_VALUES))}) {_rows_sql(where)}"
+def _insert_sql(where: str, targets: list[str] | None = None) -> str:
+    """Recompute the rows selected by `where` (over aid_ledgertotal t) for `targets` (every held one)."""
+    columns = ", ".join((*CONVERTED_KEY, *CONVERTED_VALUES))
+    return f"INSERT INTO aid_convertedtotal ({columns}) {_rows_sql(where, targets)}"
 
 
-def _rows_sql(where: str) -> str:
-    """The converted rows of the daily totals selected by `where`, in CONVERTED_KEY + CONVERTED_VALUES.
+def _rows_sql(where: str, targets: list[str] | None = None) -> str:
+    """The converted rows of the daily totals selected by `where`, in CONVERTED_KEY + CONVERTED_VALUES,
+    for `targets` (default: every target the rollup holds).
 
     The targets are converted side by side, a column each (`c0`, `m0`, …: converted, missing),
     and the rows grouped once, then fanned out a row per target: grouping the daily rows crossed
     with the targets hashed three times as many rows on eight text keys (16 of 20 s at 100k +
     100k records).
     """
-    targets = fast_targets()
+    targets = targets or fast_targets()
     columns, joins, fan = [], [], []
     for n, code in enumerate(targets):
         rate = "NULL::numeric" if code == BASE_CURRENCY else f"tr{n}.rate"
@@ -173,6 +186,11 @@ FRESH_STATISTICS_AFTER = 1000
 def _analyze() -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE aid_ledgertotal")
+    _analyze_rollup()
+
+
+def _analyze_rollup() -> None:
+    with connection.cursor() as cursor:
         cursor.execute("ANALYZE aid_convertedtotal")
         cursor.execute("ANALYZE aid_donormonthtotal")
 
@@ -325,6 +343,43 @@ def rebuild() -> None:
     with connection.cursor() as cursor, staging.batch_planner(cursor, staging.HASH_JOIN_ROWS):
         staging.make_equal(cursor, ConvertedTotal, CONVERTED_KEY, CONVERTED_VALUES, _rows_sql("TRUE"), [])
         staging.make_equal(cursor, DonorMonthTotal, NARROW_KEY, CONVERTED_VALUES, _narrow_rows_sql("TRUE"), [])
+
+
+@transaction.atomic
+def hold(code: str, *, cap: int | None = None) -> bool:
+    """Hold `code` from now on: every month of the ledger converted into it, kept by every write.
+
+    False (nothing done) when the rollup holds it already, when no rate into it is stored, or
+    when `cap` targets are held on demand already. Writes wait meanwhile (the write lock): none may
+    commit a refresh that lacks a target held before it. Seconds at 1M + 1M records.
+    """
+    if not daily.supported() or not DailyRate.objects.filter(currency=code).exists():
+        return False
+    writelock.take()
+    held = list(HeldTarget.objects.values_list("code", flat=True))
+    if code in fast_targets() or (cap is not None and len(held) >= cap):
+        return False
+    with connection.cursor() as cursor, staging.batch_planner(cursor, staging.HASH_JOIN_ROWS):
+        cursor.execute(_insert_sql("TRUE", [code]))
+        cursor.execute(_narrow_sql("c.target = %s"), [code])
+    HeldTarget.objects.create(code=code)
+    _analyze_rollup()  # the planner must know the rollup grew by a target's rows
+    return True
+
+
+@transaction.atomic
+def release(code: str) -> bool:
+    """Stop holding a target held on demand (its rows go); False when it is not one."""
+    if not daily.supported():
+        return False
+    writelock.take()
+    if not HeldTarget.objects.filter(code=code).exists():
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM aid_convertedtotal WHERE target = %s", [code])
+        cursor.execute("DELETE FROM aid_donormonthtotal WHERE target = %s", [code])
+    HeldTarget.objects.filter(code=code).delete()
+    return True
 
 
 def differences() -> list[str]:
