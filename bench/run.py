@@ -155,9 +155,12 @@ def median_ratio(product: list[float], floor: list[float]) -> float:
     return statistics.median(product) / statistics.median(floor)
 
 
-def alternate(product, floor) -> tuple[list[float], list[float]]:
-    """Round by round, the order swapped every round (both see the same machine moments)."""
-    product(), floor()  # warm both
+def alternate(product, floor, first: list | None = None) -> tuple[list[float], list[float]]:
+    """Round by round, the order swapped every round (both see the same machine moments), after
+    a first call of each (kept in `first` when given: a product's first answer may be its slowest)."""
+    warm = (product(), floor())
+    if first is not None:
+        first.extend(warm)
     ours, theirs = [], []
     for round_no in range(ROUNDS):
         if round_no % 2:
@@ -172,14 +175,17 @@ def alternate(product, floor) -> tuple[list[float], list[float]]:
 def bench_summaries(floor: Floor, server: Gunicorn) -> None:
     for label, query, question, target in SUMMARIES:
         sql = summary_sql(**question)
+        first = []  # the first ask of a currency not held is answered from the daily totals
         ours, theirs = alternate(
-            lambda q=query: server.time_get(f"/api/v1/summary/?{q}"), lambda s=sql: floor.time_query(s)
+            lambda q=query: server.time_get(f"/api/v1/summary/?{q}"), lambda s=sql: floor.time_query(s), first
         )
         ratio = median_ratio(ours, theirs)
         result(
             label, f"{statistics.median(ours):.0f} ms", f"{statistics.median(theirs):.0f} ms", ratio, f"<= {target}",
-            ratio <= target and max(ours) <= max(theirs),
+            ratio <= target and max(first[0], *ours) <= max(first[1], *theirs),
         )  # fmt: skip
+        print(f"  first request {first[0]:.0f} ms, the floor's first {first[1]:.0f} ms; slowest of the rounds "
+              f"{max(ours):.0f} ms, the floor's {max(theirs):.0f} ms (no request slower than the floor)", flush=True)  # fmt: skip
 
 
 def import_command(path: Path) -> tuple[float, float, list[str]]:
