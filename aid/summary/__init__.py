@@ -15,8 +15,9 @@ currency within a group.
 
 The paths (`paths.summarize` picks one; each hands back `parts.Parts`):
 - fast, PostgreSQL only, in SQL with the conversion of `conversion_sql`:
-  `fast_monthly` (the monthly rollup: whole months, fast targets) and `fast_daily` (the daily
-  totals: any target, `rates=transaction`);
+  `fast_monthly` (the monthly rollup: whole months, the targets it holds) and `fast_daily` (the
+  daily totals: any target, `rates=transaction`; a target the rollup does not hold starts being
+  held, `held_targets`);
 - fast, SQLite only: `sqlite_daily` (the daily totals; each part rounded half up in SQL with an
   exact integer factor per currency and day, or summed per currency for one rate a currency);
 - exact, any database, in Python with `ledger.conversion`: `exact` (the daily totals) and
