@@ -417,6 +417,10 @@ class LedgerVersion(models.Model):
 
     number = models.BigIntegerField(default=0)
     changed_at = models.DateTimeField(null=True)
+    # Moved by rate writes alone (with `number`): what is derived from the rates only (the rate
+    # days a summary discloses, aid.summary.rate_days) stays valid across an edit of a record.
+    rates_number = models.BigIntegerField(default=0)
+    rates_changed_at = models.DateTimeField(null=True)
 
     def __str__(self):
         return f"ledger version {self.number}"

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from aid.summary import LedgerFilter, disclosure, summarize
 from aid.summary.rate_days import RateDays
-from tests.builders import rate
+from tests.builders import rate, record
 from tests.test_summary_paths import ledger  # noqa: F401 (the fixture: half cents, JPY, KWD)
 
 pytestmark = pytest.mark.skipif(
@@ -30,9 +30,9 @@ def queries(action) -> int:
 
 
 @pytest.mark.parametrize("question", QUESTIONS)
-def test_the_rates_are_read_when_shown_and_kept_for_the_ledger_version(ledger, question):  # noqa: F811
+def test_the_rates_are_read_when_shown_and_kept_for_the_rates_version(ledger, question):  # noqa: F811
     answer = summarize(**question)
-    # the ledger version and this version's daily rates of the months used (and, off the
+    # the rates version and this version's daily rates of the months used (and, off the
     # rollup, the day masks: the daily path reads them only now)
     first = queries(lambda: answer.rates_ranges)
     assert first == (3 if question["currency"] == "NOK" else 2)
@@ -40,6 +40,17 @@ def test_the_rates_are_read_when_shown_and_kept_for_the_ledger_version(ledger, q
     again = summarize(**question)
     assert queries(lambda: (again.rates_ranges, again.rates_used)) == first - 1  # the rates are kept
     assert again.rates_ranges == answer.rates_ranges and again.rates_used == answer.rates_used
+
+
+def test_an_edit_of_a_record_keeps_the_rates_read(ledger):  # noqa: F811
+    """The rate days are derived from the rates alone: a record written (the ledger version moves,
+    the rates version does not) does not make the next answer read them again."""
+    first = summarize(currency="EUR")
+    assert queries(lambda: first.rates_ranges) == 2  # the rates version, the months used
+    record("pledge", ref="NL-NEW", donor="NL", amount="5", currency="USD", date="2025-08-03")
+    again = summarize(currency="EUR")
+    assert queries(lambda: again.rates_ranges) == 1  # only the rates version
+    assert again.rates_ranges == first.rates_ranges  # NL-2 (USD, 3 August) used the same rate day
 
 
 def test_a_rate_written_is_seen_by_the_next_answer(ledger):  # noqa: F811

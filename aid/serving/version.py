@@ -18,13 +18,21 @@ NOT_WATCHED = {"LedgerTotal", "ConvertedTotal", "DonorMonthTotal", "DailyRate", 
 WATCHED_APPS = ("aid", "ledger")
 
 
-def bump() -> None:
-    """Move the version inside the current transaction (an upsert: a flushed test database has no row)."""
+def bump(*, rates: bool = False) -> None:
+    """Move the version inside the current transaction (an upsert: a flushed test database has no
+    row); `rates`: the rates changed too, so the rates version moves as well."""
+    rates_set = (
+        ", rates_number = aid_ledgerversion.rates_number + 1, rates_changed_at = excluded.rates_changed_at"
+        if rates
+        else ""
+    )
+    now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO aid_ledgerversion (id, number, changed_at) VALUES (%s, 1, %s) "
-            "ON CONFLICT (id) DO UPDATE SET number = aid_ledgerversion.number + 1, changed_at = excluded.changed_at",
-            [ROW, timezone.now()],
+            "INSERT INTO aid_ledgerversion (id, number, changed_at, rates_number, rates_changed_at) "
+            "VALUES (%s, 1, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET number = aid_ledgerversion.number + 1, "
+            f"changed_at = excluded.changed_at{rates_set}",
+            [ROW, now, 1 if rates else 0, now if rates else None],
         )
 
 
@@ -33,6 +41,15 @@ def current() -> tuple[int, object]:
     from aid.models import LedgerVersion
 
     row = LedgerVersion.objects.filter(pk=ROW).values_list("number", "changed_at").first()
+    return row or (0, None)
+
+
+def rates_current(using: str = "default") -> tuple[int, object]:
+    """(number, time) of the last rate write; (0, None) before the first. The time tells a flushed
+    and refilled database (tests) from the one before it."""
+    from aid.models import LedgerVersion
+
+    row = LedgerVersion.objects.using(using).filter(pk=ROW).values_list("rates_number", "rates_changed_at").first()
     return row or (0, None)
 
 
@@ -46,7 +63,7 @@ def _bumped_m2m(sender, action, **kwargs) -> None:
 
 
 def _rates_changed(first_day, currencies) -> None:
-    bump()
+    bump(rates=True)
 
 
 def watched_models() -> list:

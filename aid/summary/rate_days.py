@@ -11,9 +11,9 @@ ledger) adds its inner segments' fold, computed once, at one step; only its firs
 segments can be the same rate day as a neighbouring month's (a publication that answers for
 days on both sides of the month's start).
 
-The segments are read from the database once per ledger version (every rate write moves it in
-its own transaction: aid.serving.version) and kept in the process; a summary reads the version
-(one small query) and, the first time, the months it needs.
+The segments are read from the database once per rates version (every rate write moves it in
+its own transaction, an edit of a record does not: aid.serving.version) and kept in the process;
+a summary reads the version (one small query) and, the first time, the months it needs.
 """
 
 from collections import defaultdict
@@ -98,7 +98,7 @@ def next_month(day: date) -> date:
     return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
-_held: dict = {"key": None, "months": {}}  # the Months of one ledger version, per (currency, month)
+_held: dict = {"key": None, "months": {}}  # the Months of one rates version, per (currency, month)
 
 _MONTH_RATES = (
     "SELECT currency, day, rate_day, rate, source FROM ledger_dailyrate WHERE currency = %s AND day >= %s AND day < %s"  # noqa: E501
@@ -106,8 +106,8 @@ _MONTH_RATES = (
 
 
 def _months(alias: str, pairs) -> dict:
-    """{(currency, month): Month} for `pairs`, read once per ledger version."""
-    key = (alias, version.current())  # where the totals were read (the router's choice for a reader)
+    """{(currency, month): Month} for `pairs`, read once per rates version."""
+    key = (alias, version.rates_current(alias))  # where the totals were read (the router's choice for a reader)
     if _held["key"] != key:
         _held.update(key=key, months={})
     months = _held["months"]
