@@ -8,9 +8,10 @@ rollup (its one SQL path is compared in test_summary_sqlite), and the command sa
 
 from datetime import date
 
+import psycopg
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import connection, transaction
 
 from aid import services
 from aid.importing import import_ledger
@@ -35,17 +36,17 @@ def answers_alike(currency: str) -> None:
 @postgresql
 def test_a_held_target_is_answered_from_the_monthly_rows(ledger):  # noqa: F811
     assert fast_monthly.parts("donor", "NOK", Rates(), LedgerFilter()) is None  # not held yet
-    assert rollup.hold("NOK")
+    assert held_targets.hold("NOK")
     assert "NOK" in rollup.fast_targets() and HeldTarget.objects.filter(code="NOK").exists()
     assert ConvertedTotal.objects.filter(target="NOK").count() == ConvertedTotal.objects.filter(target="EUR").count()
     assert DonorMonthTotal.objects.filter(target="NOK").count() == DonorMonthTotal.objects.filter(target="EUR").count()
     answers_alike("NOK")
-    assert not rollup.hold("NOK"), "held already: nothing to do"
+    assert not held_targets.hold("NOK"), "held already: nothing to do"
 
 
 @postgresql
 def test_dates_cutting_a_month_read_the_whole_months_of_a_held_target(ledger, monkeypatch):  # noqa: F811
-    rollup.hold("JPY")
+    held_targets.hold("JPY")
     read = []
     monkeypatch.setattr(
         fast_monthly, "transaction_parts", lambda *a, real=fast_monthly.transaction_parts: read.append(a) or real(*a)
@@ -59,7 +60,7 @@ def test_dates_cutting_a_month_read_the_whole_months_of_a_held_target(ledger, mo
 
 @postgresql
 def test_every_write_keeps_a_held_target(ledger):  # noqa: F811
-    rollup.hold("NOK")
+    held_targets.hold("NOK")
     new = record("pledge", ref="NL-9", donor="NL", amount="777", currency="JPY", date="2025-08-04")
     answers_alike("NOK")
     services.delete_record(Pledge.objects.get(ref="NL-2"), reason="test")
@@ -80,26 +81,26 @@ def test_every_write_keeps_a_held_target(ledger):  # noqa: F811
 
 @postgresql
 def test_a_released_target_is_answered_from_the_daily_totals_again(ledger):  # noqa: F811
-    rollup.hold("NOK")
-    assert rollup.release("NOK")
+    held_targets.hold("NOK")
+    assert held_targets.release("NOK")
     assert "NOK" not in rollup.fast_targets()
     assert not ConvertedTotal.objects.filter(target="NOK").exists()
     assert not DonorMonthTotal.objects.filter(target="NOK").exists()
     assert summarize(currency="NOK") == summarize(currency="NOK", use_rollup=False)
-    assert not rollup.release("NOK")
+    assert not held_targets.release("NOK")
 
 
 @postgresql
 def test_holding_stops_at_the_cap_and_at_a_currency_without_rates(ledger):  # noqa: F811
-    assert rollup.hold("NOK", cap=1)
-    assert not rollup.hold("JPY", cap=1)
-    assert not rollup.hold("CHF"), "no rate into CHF is stored"
+    assert held_targets.hold("NOK", cap=1)
+    assert not held_targets.hold("JPY", cap=1)
+    assert not held_targets.hold("CHF"), "no rate into CHF is stored"
     assert rollup.fast_targets() == [*rollup.configured_targets(), "NOK"]
 
 
 @postgresql
 def test_rebuild_and_verify_keep_the_held_targets(ledger):  # noqa: F811
-    rollup.hold("KWD")
+    held_targets.hold("KWD")
     ConvertedTotal.objects.filter(target="KWD").update(converted_minor=1)
     assert rollup.differences(), "verify sees a wrong held row"
     call_command("rebuild_totals")
@@ -152,3 +153,57 @@ def test_no_holding_past_the_cap_or_when_turned_off(ledger, settings):  # noqa: 
     settings.SUMMARY_HOLD_ON_DEMAND, settings.SUMMARY_HELD_TARGETS_MAX = False, 8
     summarize(currency="NOK")
     assert held_targets._holding == {}
+
+
+def write_after_each_build(monkeypatch, builds: list, times: int) -> None:
+    """The first `times` builds of a target are followed, once committed, by a write of a record."""
+    real = held_targets._build
+
+    def build_then_write(code, cap):
+        built_at = real(code, cap)
+        if len(builds) < times:
+            late = f"NL-LATE-{len(builds)}"
+            transaction.on_commit(
+                lambda: record("pledge", ref=late, donor="NL", amount="9.99", currency="USD", date="2025-08-01")
+            )
+        builds.append(built_at)
+        return built_at
+
+    monkeypatch.setattr(held_targets, "_build", build_then_write)
+
+
+@postgresql
+@pytest.mark.django_db(transaction=True)  # outside a transaction: built from a snapshot, then marked
+def test_a_write_while_a_target_is_built_makes_it_build_again(ledger, monkeypatch):  # noqa: F811
+    builds = []
+    write_after_each_build(monkeypatch, builds, times=1)
+    assert held_targets.hold("NOK")
+    assert len(builds) == 2 and builds[0] != builds[1], "built again after the write"
+    assert Pledge.objects.filter(ref="NL-LATE-0").exists()
+    answers_alike("NOK")
+
+
+@postgresql
+@pytest.mark.django_db(transaction=True)
+def test_writes_that_keep_coming_leave_the_target_unheld_and_its_rows_gone(ledger, monkeypatch):  # noqa: F811
+    builds = []
+    write_after_each_build(monkeypatch, builds, times=held_targets.ATTEMPTS)
+    assert not held_targets.hold("NOK")
+    assert len(builds) == held_targets.ATTEMPTS
+    assert "NOK" not in rollup.fast_targets()
+    assert not ConvertedTotal.objects.filter(target="NOK").exists()
+    assert not DonorMonthTotal.objects.filter(target="NOK").exists()
+    assert rollup.differences() == []
+
+
+@postgresql
+@pytest.mark.django_db(transaction=True)
+def test_one_builder_at_a_time(ledger):  # noqa: F811
+    other = psycopg.connect(**connection.get_connection_params())
+    try:
+        other.execute("SELECT pg_advisory_lock(%s, hashtext('NOK'))", [held_targets.HOLDING_LOCK])
+        assert not held_targets.hold("NOK"), "another session builds NOK"
+        assert not ConvertedTotal.objects.filter(target="NOK").exists()
+    finally:
+        other.close()
+    assert held_targets.hold("NOK")

@@ -28,7 +28,6 @@ from aid.summary.conversion_sql import (
 )
 from ledger import daily
 from ledger.currencies import BASE_CURRENCY, MINOR_UNITS
-from ledger.models import DailyRate
 
 
 @dataclass
@@ -69,7 +68,7 @@ CONVERTED_KEY = ("target", *KEY_NAMES, "month")
 CONVERTED_VALUES = ("amount_minor", "converted_minor", "records", "undisclosed", "days_mask")
 
 
-def _insert_sql(where: str, targets: list[str] | None = None) -> str:
+def insert_sql(where: str, targets: list[str] | None = None) -> str:
     """Recompute the rows selected by `where` (over aid_ledgertotal t) for `targets` (every held one)."""
     columns = ", ".join((*CONVERTED_KEY, *CONVERTED_VALUES))
     return f"INSERT INTO aid_convertedtotal ({columns}) {_rows_sql(where, targets)}"
@@ -119,7 +118,7 @@ NARROW_COLUMNS = "target, kind, status, donor, currency, month"
 NARROW_KEY = tuple(NARROW_COLUMNS.split(", "))
 
 
-def _narrow_sql(where: str, *, keys: str = "") -> str:
+def narrow_insert_sql(where: str, *, keys: str = "") -> str:
     """Recompute the narrow rows of the rollup rows `c` selected by `where` (joined with `keys`)."""
     return f"INSERT INTO aid_donormonthtotal ({NARROW_COLUMNS}, {', '.join(CONVERTED_VALUES)}) {_narrow_rows_sql(where, keys=keys)}"
 
@@ -146,7 +145,7 @@ def _refresh_narrow(cursor) -> None:
         "WHERE n.target = ANY(%s) AND n.status = k.status AND n.donor = k.donor AND n.month = k.month",
         targets,
     )
-    cursor.execute(_narrow_sql("c.target = ANY(%s)", keys=f"JOIN {keys} USING (status, donor, month)"), targets)
+    cursor.execute(narrow_insert_sql("c.target = ANY(%s)", keys=f"JOIN {keys} USING (status, donor, month)"), targets)
 
 
 def _refresh_keys(keys: set[tuple]) -> None:
@@ -167,7 +166,7 @@ def _refresh_keys(keys: set[tuple]) -> None:
             f"DELETE FROM aid_convertedtotal c USING rollup_keys k WHERE {same_key.format(t='c')} AND k.month = c.month"
         )
         cursor.execute(
-            _insert_sql(
+            insert_sql(
                 f"EXISTS (SELECT 1 FROM rollup_keys k WHERE {same_key.format(t='t')} "
                 f"AND t.day >= k.month AND t.day < (k.month + interval '1 month'))"
             )
@@ -186,10 +185,10 @@ FRESH_STATISTICS_AFTER = 1000
 def _analyze() -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE aid_ledgertotal")
-    _analyze_rollup()
+    analyze_rollup()
 
 
-def _analyze_rollup() -> None:
+def analyze_rollup() -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE aid_convertedtotal")
         cursor.execute("ANALYZE aid_donormonthtotal")
@@ -330,9 +329,9 @@ def refresh_from(day: date, currencies=None) -> None:
         if newest is None or newest < day:
             return
         cursor.execute("DELETE FROM aid_convertedtotal WHERE month >= %s", [month])
-        cursor.execute(_insert_sql("t.day >= %s"), [month])
+        cursor.execute(insert_sql("t.day >= %s"), [month])
         cursor.execute("DELETE FROM aid_donormonthtotal WHERE month >= %s", [month])
-        cursor.execute(_narrow_sql("c.month >= %s"), [month])
+        cursor.execute(narrow_insert_sql("c.month >= %s"), [month])
 
 
 @transaction.atomic
@@ -343,43 +342,6 @@ def rebuild() -> None:
     with connection.cursor() as cursor, staging.batch_planner(cursor, staging.HASH_JOIN_ROWS):
         staging.make_equal(cursor, ConvertedTotal, CONVERTED_KEY, CONVERTED_VALUES, _rows_sql("TRUE"), [])
         staging.make_equal(cursor, DonorMonthTotal, NARROW_KEY, CONVERTED_VALUES, _narrow_rows_sql("TRUE"), [])
-
-
-@transaction.atomic
-def hold(code: str, *, cap: int | None = None) -> bool:
-    """Hold `code` from now on: every month of the ledger converted into it, kept by every write.
-
-    False (nothing done) when the rollup holds it already, when no rate into it is stored, or
-    when `cap` targets are held on demand already. Writes wait meanwhile (the write lock): none may
-    commit a refresh that lacks a target held before it. Seconds at 1M + 1M records.
-    """
-    if not daily.supported() or not DailyRate.objects.filter(currency=code).exists():
-        return False
-    writelock.take()
-    held = list(HeldTarget.objects.values_list("code", flat=True))
-    if code in fast_targets() or (cap is not None and len(held) >= cap):
-        return False
-    with connection.cursor() as cursor, staging.batch_planner(cursor, staging.HASH_JOIN_ROWS):
-        cursor.execute(_insert_sql("TRUE", [code]))
-        cursor.execute(_narrow_sql("c.target = %s"), [code])
-    HeldTarget.objects.create(code=code)
-    _analyze_rollup()  # the planner must know the rollup grew by a target's rows
-    return True
-
-
-@transaction.atomic
-def release(code: str) -> bool:
-    """Stop holding a target held on demand (its rows go); False when it is not one."""
-    if not daily.supported():
-        return False
-    writelock.take()
-    if not HeldTarget.objects.filter(code=code).exists():
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM aid_convertedtotal WHERE target = %s", [code])
-        cursor.execute("DELETE FROM aid_donormonthtotal WHERE target = %s", [code])
-    HeldTarget.objects.filter(code=code).delete()
-    return True
 
 
 def differences() -> list[str]:

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from aid.summary import rollup
+from aid.summary import held_targets, rollup
 from ledger import daily
 
 
@@ -21,9 +21,9 @@ class Command(BaseCommand):
             if code in rollup.configured_targets():
                 raise CommandError(f"{code} is held by SUMMARY_FAST_CURRENCIES; change that setting instead")
             if release:
-                done = rollup.release(code)
+                done = held_targets.release(code)
                 self.stdout.write(f"{code}: released" if done else f"{code}: not held")
             else:
-                done = rollup.hold(code)
-                self.stdout.write(f"{code}: held" if done else f"{code}: held already, or no rate into it is stored")
+                done = held_targets.hold(code)
+                self.stdout.write(f"{code}: held" if done else f"{code}: not held now (held already, no rate into it is stored, or writes kept moving the ledger: try again)")
         self.stdout.write("held: " + ", ".join(rollup.fast_targets()))
