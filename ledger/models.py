@@ -49,6 +49,10 @@ class DailyRate(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["currency", "day"], name="one_daily_rate")]
+        # The rates of a few days, every currency (a summary whose dates cut a month converts
+        # only those days' totals): the unique index leads with the currency, so PostgreSQL read
+        # all of it for a day range (11 of 20 ms for two donors' half month at 1M + 1M records).
+        indexes = [models.Index(fields=["day", "currency"], name="daily_rate_day_currency")]
 
     def __str__(self):
         return f"{self.currency} {self.day}: {self.rate} (published {self.rate_day})"
