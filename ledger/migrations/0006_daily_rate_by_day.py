@@ -4,14 +4,13 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ledger', '0005_sqlite_exchangerate_covering'),
+        ("ledger", "0005_sqlite_exchangerate_covering"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='dailyrate',
-            index=models.Index(fields=['day', 'currency'], name='daily_rate_day_currency'),
+            model_name="dailyrate",
+            index=models.Index(fields=["day", "currency"], name="daily_rate_day_currency"),
         ),
     ]
