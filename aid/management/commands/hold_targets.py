@@ -4,6 +4,9 @@ from aid.summary import held_targets, rollup
 from ledger import daily
 
 
+NOT_HELD = "not held now (held already, no rate into it is stored, or writes kept moving the ledger: try again)"
+
+
 class Command(BaseCommand):
     help = (
         "List the target currencies the summary rollup holds (PostgreSQL), hold more (the monthly rows "
@@ -25,5 +28,5 @@ class Command(BaseCommand):
                 self.stdout.write(f"{code}: released" if done else f"{code}: not held")
             else:
                 done = held_targets.hold(code)
-                self.stdout.write(f"{code}: held" if done else f"{code}: not held now (held already, no rate into it is stored, or writes kept moving the ledger: try again)")
+                self.stdout.write(f"{code}: held" if done else f"{code}: {NOT_HELD}")
         self.stdout.write("held: " + ", ".join(rollup.fast_targets()))
