@@ -3,7 +3,6 @@ from django.core.management.base import BaseCommand, CommandError
 from aid.summary import held_targets, rollup
 from ledger import daily
 
-
 NOT_HELD = "not held now (held already, no rate into it is stored, or writes kept moving the ledger: try again)"
 
 
