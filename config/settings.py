@@ -263,9 +263,10 @@ if _unknown_fast:
 
 # Other targets readers ask for (NOK, JPY, …) join the rollup on demand: the first summary in one
 # is answered from the daily totals and starts holding it in the background; from then on it is as
-# fast as the configured ones. Each held target adds to every write's work (a few index rows per
-# touched month) and to rebuild_totals, hence a cap; 0 holds none on demand (`hold_targets` still can).
-SUMMARY_HELD_TARGETS_MAX = env_int("SUMMARY_HELD_TARGETS_MAX", default=8, minimum=0)
+# fast as the configured ones. Each held target adds to every write's work (its rows of each
+# touched month) and to rebuild_totals: at 1M + 1M records about 10 s more per import of 100,000
+# rows (README, Benchmarks), hence a cap; 0 holds none on demand (`hold_targets` still can).
+SUMMARY_HELD_TARGETS_MAX = env_int("SUMMARY_HELD_TARGETS_MAX", default=4, minimum=0)
 SUMMARY_HOLD_ON_DEMAND = env_bool("SUMMARY_HOLD_ON_DEMAND", default=True)
 
 REST_FRAMEWORK = {

@@ -150,7 +150,7 @@ def test_no_holding_past_the_cap_or_when_turned_off(ledger, settings):  # noqa: 
     settings.SUMMARY_HOLD_ON_DEMAND, settings.SUMMARY_HELD_TARGETS_MAX = True, 0
     summarize(currency="NOK")
     assert held_targets._holding == {}
-    settings.SUMMARY_HOLD_ON_DEMAND, settings.SUMMARY_HELD_TARGETS_MAX = False, 8
+    settings.SUMMARY_HOLD_ON_DEMAND, settings.SUMMARY_HELD_TARGETS_MAX = False, 4
     summarize(currency="NOK")
     assert held_targets._holding == {}
 
