@@ -35,10 +35,14 @@ WEB_CONCURRENCY ?= 3
 # serves several at once (README, "Many readers at once").
 WEB_THREADS ?= 4
 BIND ?= 127.0.0.1:$(PORT)
+# Seconds an idle keep-alive connection stays open (gunicorn's default, 2, closed connections that a
+# busy client was about to reuse: "Remote end closed connection without response" under load).
+# Behind a proxy keep it above the proxy's own upstream idle time.
+KEEP_ALIVE ?= 5
 serve: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	WEB_CONCURRENCY=$(WEB_CONCURRENCY) $(BIN)/gunicorn config.wsgi --bind $(BIND) --threads $(WEB_THREADS) \
-		--timeout 30 --graceful-timeout 20 --limit-request-line 4094 --limit-request-fields 100 \
+		--timeout 30 --graceful-timeout 20 --keep-alive $(KEEP_ALIVE) --limit-request-line 4094 --limit-request-fields 100 \
 		--access-logfile - --error-logfile -
 
 test: $(DEV_STAMP)

@@ -42,8 +42,8 @@ def run_load(base: str, *, clients: int = 100, seconds: float = 30, timeout: flo
             try:
                 status = session.get(base + path, timeout=timeout).status_code
                 problem = None if status == 200 else f"{path}: HTTP {status}"
-            except requests.RequestException as error:
-                problem = f"{path}: {type(error).__name__}"
+            except requests.RequestException as error:  # the cause, for the operator: refused, reset, timed out
+                problem = f"{path}: {type(error).__name__}: {str(error)[-160:]}"
             with lock:
                 latencies.append(time.perf_counter() - start)
                 if problem:

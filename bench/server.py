@@ -25,6 +25,7 @@ class Gunicorn:
         command = [
             str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
             "--workers", str(self.workers), "--timeout", "300", "--log-level", "warning",
+            "--keep-alive", "5",  # as `make serve`
         ]  # fmt: skip
         self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **PRODUCTION, **self.env})
         for _ in range(120):
