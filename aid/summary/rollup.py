@@ -1,9 +1,10 @@
-"""Keeping ConvertedTotal (PostgreSQL only) equal to LedgerTotal converted into the fast targets.
+"""Keeping ConvertedTotal (PostgreSQL only) equal to LedgerTotal converted into the fast targets
+(SUMMARY_FAST_CURRENCIES and those held on demand, aid.summary.held_targets).
 
 Every write refreshes the (key, month) rows it touched, in its own transaction; a bulk import
 defers the refresh to the end of its transaction (`deferred()`), and adds the daily totals it
-wrote set-wise as differences (`add_daily`); new rates refresh the months from their first day on. On SQLite this module does nothing and the summary uses the exact
-Python path.
+wrote set-wise as differences (`add_daily`); new rates refresh the months from their first day
+on. On SQLite this module does nothing and the summary uses its own SQL path.
 """
 
 from contextlib import contextmanager
@@ -57,9 +58,10 @@ def configured_targets() -> list[str]:
 def fast_targets(using: str = DEFAULT_DB_ALIAS) -> list[str]:
     """The targets the rollup holds: the configured ones and those held on demand (HeldTarget).
 
-    A writer reads them after taking the write lock (hold() adds one under it), so no write
-    refreshes the rollup without a target held before it; a reader reads them where it reads
-    the rollup (a replica has the rows of a target exactly when it has the target's HeldTarget)."""
+    A writer reads them after taking the write lock (aid.summary.held_targets marks a target
+    held under it, and only if no write came since its rows were built), so every write keeps
+    every target held before it; a reader reads them where it reads the rollup (a replica has a
+    target's rows exactly when it has its HeldTarget)."""
     held = HeldTarget.objects.using(using).order_by("code").values_list("code", flat=True)
     return list(dict.fromkeys([*configured_targets(), *held]))
 
