@@ -86,7 +86,7 @@ def _build_and_mark(code: str, cap: int | None) -> bool:
 def _build(code: str, cap: int | None):
     """The target's monthly rows, fresh; returns the ledger version they reflect (None: not to hold)."""
     held = list(HeldTarget.objects.values_list("code", flat=True))
-    if code in rollup.fast_targets() or (cap is not None and len(held) >= cap):
+    if code in rollup.configured_targets() or code in held or (cap is not None and len(held) >= cap):
         return None
     if not DailyRate.objects.filter(currency=code).exists():
         return None

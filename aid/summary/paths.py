@@ -58,8 +58,9 @@ def path_differences() -> list[str]:
         return _differing(questions)
     if not daily.supported():
         return []
-    outside = next(code for code in ("NOK", "JPY", "CHF", "SEK") if code not in rollup.fast_targets())
-    questions = [(currency, "donor", TRANSACTION) for currency in (*rollup.fast_targets(), outside)]
+    held = rollup.fast_targets()
+    outside = next(code for code in ("NOK", "JPY", "CHF", "SEK") if code not in held)
+    questions = [(currency, "donor", TRANSACTION) for currency in (*held, outside)]
     questions += [(currency, group_by, TRANSACTION) for currency in ("EUR", outside) for group_by in GROUP_BY]
     newest = ecb_rates_up_to()
     fixed = [Rates("latest")] + ([Rates("day", newest)] if newest else [])

@@ -233,6 +233,7 @@ def add_daily(cursor, table: str) -> None:
         raise RuntimeError("rollup.add_daily runs inside rollup.deferred()")
     if not daily.supported():
         return
+    targets = fast_targets()  # one query, read under the import's write lock
     old = converted_minor(amount="t.old_minor")  # the day total before the import
     cursor.execute(
         f"""CREATE TEMPORARY TABLE rollup_added AS
@@ -246,12 +247,12 @@ FROM (SELECT n.kind, n.status, n.donor, n.programme, n.package, n.currency, n.da
              COALESCE(n.day_total, n.amount_minor) - n.amount_minor AS old_minor, n.amount_minor AS added_minor,
              n.records AS added_records, n.undisclosed AS added_undisclosed
       FROM {table} n) t
-{rate_joins(units_values(fast_targets()))}
+{rate_joins(units_values(targets))}
 GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"""
     )
     analyze(cursor, "rollup_added")
     changed = _add_rows(cursor, "rollup_added", "aid_convertedtotal", ("target", *KEY_NAMES, "month"))
-    pending.added += changed // len(fast_targets())
+    pending.added += changed // len(targets)
     cursor.execute(
         f"""CREATE TEMPORARY TABLE narrow_added AS
 SELECT {NARROW_COLUMNS}, SUM(amount_minor) AS amount_minor,
