@@ -204,6 +204,9 @@ def test_one_builder_at_a_time(ledger):  # noqa: F811
         other.execute("SELECT pg_advisory_lock(%s, hashtext('NOK'))", [held_targets.HOLDING_LOCK])
         assert not held_targets.hold("NOK"), "another session builds NOK"
         assert not ConvertedTotal.objects.filter(target="NOK").exists()
+        # Released as the other builder's finally does; a closed connection's backend lets go of
+        # its locks only when it has exited, a moment after close() returns (CI saw it still held).
+        other.execute("SELECT pg_advisory_unlock(%s, hashtext('NOK'))", [held_targets.HOLDING_LOCK])
     finally:
         other.close()
     assert held_targets.hold("NOK")
