@@ -253,6 +253,10 @@ RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", default=3600, minimum
 # RESPONSE_CACHE=0 computes every answer (ETag, 304 and Cache-Control stay): for benchmarks that
 # time the computation, and for ruling the cache out when something looks stale.
 RESPONSE_CACHE = env_bool("RESPONSE_CACHE", default=True)
+# Streamed answers (the ledger CSVs) and answers over the shared cache's 4 MB are kept as files
+# here, per ledger version (aid.serving.file_cache); empty: computed every time. Per web host.
+ANSWER_FILES_DIR = env_str("ANSWER_FILES_DIR", str(BASE_DIR / "media" / "answers"))
+ANSWER_FILES_MAX_MB = env_int("ANSWER_FILES_MAX_MB", default=2048, minimum=1)
 
 # Target currencies whose transaction-rate totals PostgreSQL keeps pre-converted (SPEC §9);
 # others are exact too, computed from the daily totals, just slower on a very large ledger.

@@ -19,6 +19,12 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _own_answer_files(settings, tmp_path):
+    """Answer files (aid.serving.file_cache) in the test's own folder: none outlives it."""
+    settings.ANSWER_FILES_DIR = str(tmp_path / "answers")
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the site's default language: a request to a /nl/ page (or a browser
     test's live server in this thread) leaves Dutch active, which a later test must not inherit."""

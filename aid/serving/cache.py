@@ -8,6 +8,7 @@ old entries are never read again and expire. Editors (logged in) bypass it: they
 edits and drafts, and their answers are marked private so no proxy keeps them.
 
 A cached answer is not counted by the API's anonymous throttle: it costs a cache read.
+Streams (the ledger CSVs) and answers too large for it are kept as files (aid.serving.file_cache).
 """
 
 import logging
@@ -19,7 +20,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
 from aid.guard import guarded
-from aid.serving import conditional, replicas
+from aid.serving import conditional, file_cache, replicas
 
 logger = logging.getLogger(__name__)
 PREFIX = "response:"
@@ -32,16 +33,19 @@ def is_cached_read(request) -> bool:
     return replicas.is_public_read(request) and not request.path.startswith(NOT_CACHED_PATHS)
 
 
-def _storable(request, response) -> bool:
-    """Only a complete 200 that sets no cookie: errors, redirects and streams are not stored."""
+def _complete(request, response) -> bool:
+    """A 200 to a GET that sets no cookie: errors and redirects are not stored."""
     return (
         request.method == "GET"
         and response.status_code == 200
-        and not response.streaming
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-        and len(response.content) <= LARGEST_CACHED_BYTES
     )
+
+
+def _storable(request, response) -> bool:
+    """A complete answer for the shared cache: streams and the largest answers go to files instead."""
+    return _complete(request, response) and not response.streaming and len(response.content) <= LARGEST_CACHED_BYTES
 
 
 def _with_validators(response, etag: str, last_modified):
@@ -106,11 +110,17 @@ class SharedCacheMiddleware:
         response = _cached(key)
         if response is not None:
             return response
+        number = conditional.ledger_version(request)
+        response = file_cache.answer(number, etag)
+        if response is not None:
+            return _with_validators(response, etag, last_modified)
         response = self.get_response(request)
         if _storable(request, response):  # template responses are rendered by now
             _store(key, _with_validators(response, etag, last_modified))
         elif response.status_code == 200:
             _with_validators(response, etag, last_modified)
+            if _complete(request, response):  # a stream, or an answer too large for the shared cache
+                file_cache.keep(response, number, etag)
         elif response.status_code >= 400:
             patch_cache_control(response, no_store=True)  # a 429 or a 503 must not be kept by a proxy
         return response

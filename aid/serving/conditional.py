@@ -50,7 +50,14 @@ def validators(request) -> tuple[str, object]:
         parts = (str(number), stamp, code_version(), request.build_absolute_uri(), representation(request))
         key = "|".join((*parts, get_language() or "", date.today().isoformat()))
         request._validators = ('"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"', changed_at)
+        request._ledger_version = number
     return request._validators
+
+
+def ledger_version(request) -> int:
+    """The ledger version number `validators` read for this request (names the answer files)."""
+    validators(request)
+    return request._ledger_version
 
 
 def precondition_response(request, etag: str, last_modified):

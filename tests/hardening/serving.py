@@ -35,6 +35,7 @@ def listening_socket() -> socket.socket:
 def production_env(**overrides: str) -> dict:
     env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "PYTEST"))}
     env.update(DEBUG="0", SECRET_KEY="test-only-" + "x" * 50, ALLOWED_HOSTS="127.0.0.1", LOG_LEVEL="ERROR")
+    env.update(ANSWER_FILES_DIR="")  # no answer files in the checkout's media/
     env.update(overrides)
     return env
 
