@@ -10,6 +10,8 @@ The rows are loaded into a temporary staging table (COPY on PostgreSQL, executem
 SQLite), and every later step is an INSERT … SELECT or UPDATE … FROM over it.
 """
 
+from collections import Counter
+
 from django.db import connection
 from django.utils import timezone
 
@@ -17,7 +19,7 @@ from aid import services
 from aid.models import Donor, Pledge, Status
 from aid.phases import phase
 from aid.rules import CleanRecord
-from aid.staging import analyze, copy_rows, row_planner, temp_table
+from aid.staging import analyze, analyze_grown, copy_rows, row_planner, temp_table
 from aid.summary import rollup, sqlite_daily
 
 STAGING_COLUMNS = (
@@ -338,4 +340,17 @@ def create_records(
         cursor.execute("DROP TABLE import_staging")
         cursor.execute("DROP TABLE import_sources")
         cursor.execute("DROP TABLE import_links")
+        with phase("analyze records"):
+            analyze_grown(cursor, _written_tables(planned))
     sqlite_daily.refresh_statistics(len(planned))
+
+
+def _written_tables(planned: list[tuple[int, CleanRecord]]) -> dict[str, int]:
+    """{table: rows written} of the new records: each has a history row and a source link at least
+    (a source may be shared: the records' count bounds the new sources)."""
+    written = {}
+    for kind, count in Counter(clean.record for _, clean in planned).items():
+        for table in (f"aid_{kind}", f"aid_historical{kind}", f"aid_{kind}_sources", f"aid_historical{kind}_sources"):
+            written[table] = count
+    written["aid_source"] = len(planned)
+    return written

@@ -9,7 +9,8 @@ pledge. Then, alternating round by round (the machine's speed drifts):
 - product: `manage.py export_ledger FILE` in a child process (rows/s, peak RSS of the child);
 - floor: `COPY (SELECT * FROM t) TO STDOUT (FORMAT csv)` of a plain table holding exactly the
   product's output rows (the fastest way PostgreSQL can hand out the same rows).
-Also the time to the first record byte of the streamed export, and of the API's pledges CSV.
+Also the time to the first record byte of the streamed export, and of the API's pledges CSV;
+and that whole CSV downloaded twice: computed, then from the answer file the first download left.
 """
 
 import argparse
@@ -135,6 +136,22 @@ def time_api_first_byte() -> float:
     return elapsed
 
 
+def time_api_downloads() -> tuple[float, float, int]:
+    """The API's whole pledges CSV downloaded twice in one process: (seconds computed, seconds
+    from its answer file (aid.serving.file_cache), bytes). Nothing changed in between, so the
+    second reads the file the first wrote."""
+    from django.test import Client
+
+    timings, size = [], 0
+    for _ in range(2):
+        start = time.perf_counter()
+        response = Client().get("/api/v1/pledges/?format=csv", HTTP_HOST="127.0.0.1")
+        size = sum(len(block) for block in response.streaming_content)
+        response.close()
+        timings.append(time.perf_counter() - start)
+    return timings[0], timings[1], size
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=1_000_000, help="pledges, and as many deliveries")
@@ -170,6 +187,11 @@ def main() -> None:
     product, floor = statistics.median(products), statistics.median(floors)
     print(f"first record byte of the streamed export: {time_first_byte() * 1000:.0f} ms")
     print(f"first record byte of the API's pledges CSV: {time_api_first_byte() * 1000:.0f} ms")
+    computed, stored, size = time_api_downloads()
+    print(
+        f"the API's whole pledges CSV ({size / 2**20:,.0f} MiB): computed {computed:.1f} s, "
+        f"then from its answer file {stored:.2f} s"
+    )
     print(f"product: export_ledger {rows / product:,.0f} rows/s ({size / 2**20:,.0f} MiB), peak RSS {max(rss):.0f} MiB")
     print(f"floor: COPY TO STDOUT of the same rows {rows / floor:,.0f} rows/s")
     print(f"ratio (product/floor rows/s): {floor / product:.2f}")

@@ -175,3 +175,20 @@ def test_a_large_import_joins_by_hashing_with_the_same_totals_and_puts_the_setti
     assert totals.differences() == []
     assert Pledge.objects.get(ref="OLD").delivered_minor == (0 if dry_run else 500)
     assert planner_settings() == before
+
+
+def _planned_rows(table: str) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's statistics: sqlite_daily.refresh_statistics")
+def test_an_import_leaves_statistics_where_autovacuum_would_have_analyzed():
+    pledges = [row("pledge", ref=f"P-{n}", amount="10", date="2025-08-01") for n in range(60)]
+    assert import_ledger(csv_of(*pledges)).written
+    assert _planned_rows("aid_pledge") == 60  # analyzed: 60 rows past 50 + 10 % of none
+    assert _planned_rows("aid_historicalpledge") == 60 and _planned_rows("aid_pledge_sources") == 60
+    few = [row("pledge", ref=f"Q-{n}", amount="10", date="2025-08-01") for n in range(5)]
+    assert import_ledger(csv_of(*few)).written
+    assert _planned_rows("aid_pledge") == 60, "5 more rows are under autovacuum's rule: not analyzed again"
