@@ -7,8 +7,8 @@ from aid.charts import data, figure
 from aid.charts.views.base import as_of_notice, navigation, public, shown
 
 
-def build(chart: str, params, subject):
-    builder = data.CHARTS.get(chart)
+def build(chart: str, params, subject, charts=data.CHARTS):
+    builder = charts.get(chart)
     if builder is None or (chart in ("packages", "need", "donor-years") and not subject):
         raise Http404("no such chart")
     return builder(params, subject)
@@ -26,7 +26,7 @@ def embed(request, params, chart: str, subject: str | None = None):
 
 @public
 def download(request, params, chart: str, subject: str | None = None):
-    built = build(chart, params, subject)
+    built = build(chart, params, subject, data.CSV_CHARTS)
     name = "-".join(part for part in ("aid-ledger", chart, subject, params.currency) if part)
     response = HttpResponse(figure.csv_text(built), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
