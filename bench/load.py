@@ -6,6 +6,8 @@
 With `--site`, the whole spike of SPEC §9: a fresh database there with the seed data plus
 20,000 pledges (bench/load_site.py), gunicorn with 3 workers and the shared Redis cache
 (BENCH_CACHE_URL, default redis://127.0.0.1:6379/13), then the clients.
+`--write-every S` moves the ledger version every S seconds meanwhile, as writes do (each move makes
+every cached answer new: the spike meets an edited ledger).
 Only 127.0.0.1 (refuses another host), bounded in time; prints requests/s, p50, p99, errors,
 and the load average when it ended (the machine may be shared).
 """
@@ -13,8 +15,10 @@ and the load average when it ended (the machine may be shared).
 import argparse
 import os
 import statistics
+import sys
 import threading
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import requests
@@ -22,11 +26,42 @@ import requests
 MIX = ["/", "/donor/NL/", "/api/v1/summary/", "/api/v1/pledges/"]
 
 
-def run_load(base: str, *, clients: int = 100, seconds: float = 30, timeout: float = 10) -> dict:
+def version_mover():
+    """A function that moves the ledger version as a write does, in the database of DATABASE_URL
+    (which must be the served site's): each move makes every cached answer new. Django is set up
+    here, before the clients start (set up in a thread beside 100 busy clients, it never finished)."""
+    import django
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project, run from anywhere
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    django.setup()
+    from django.db import transaction
+
+    from aid.serving.version import bump
+
+    def move() -> None:
+        with transaction.atomic():
+            bump()
+
+    move()  # connected and warm before the clock starts
+    return move
+
+
+def moving_version(move, every: float, stop: threading.Event, moved: list) -> None:
+    while not stop.wait(every):
+        move()
+        moved.append(time.monotonic())
+
+
+def run_load(base: str, *, clients: int = 100, seconds: float = 30, timeout: float = 10, write_every=None) -> dict:
     if urlsplit(base).hostname not in ("127.0.0.1", "localhost"):
         raise SystemExit("the load test runs against 127.0.0.1 only")
     for path in MIX:  # a spike meets a site that was serving: each page asked once before the clock starts
         requests.get(base + path, timeout=300)
+    stop, moved = threading.Event(), []
+    if write_every:
+        move = version_mover()
+        threading.Thread(target=moving_version, args=(move, write_every, stop, moved), daemon=True).start()
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -56,6 +91,7 @@ def run_load(base: str, *, clients: int = 100, seconds: float = 30, timeout: flo
     for thread in threads:
         thread.join(timeout + seconds + 5)
     elapsed = time.monotonic() - started
+    stop.set()
     ordered = sorted(latencies) or [0.0]
     figures = {
         "requests": len(latencies),
@@ -70,6 +106,8 @@ def run_load(base: str, *, clients: int = 100, seconds: float = 30, timeout: flo
         f"(target: 0 errors, p99 <= 1000 ms: holds {'yes' if not errors and figures['p99_ms'] <= 1000 else 'no'})",
         flush=True,
     )
+    if write_every:
+        print(f"  the ledger version moved {len(moved)} times, every {write_every:g} s (as writes do)", flush=True)
     print(f"load average at the end: {' '.join(f'{n:.2f}' for n in os.getloadavg())}", flush=True)
     for problem in sorted(set(errors))[:10]:
         print(f"  error: {problem}", flush=True)
@@ -85,16 +123,21 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="serve the site made by the last --site run")
     parser.add_argument("--clients", type=int, default=100)
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument(
+        "--write-every", type=float, help="move the ledger version every N seconds, as writes do (with a base URL: "
+        "DATABASE_URL must be that site's database)",
+    )  # fmt: skip
     args = parser.parse_args()
     if not args.site:
-        run_load(args.base, clients=args.clients, seconds=args.seconds)
+        run_load(args.base, clients=args.clients, seconds=args.seconds, write_every=args.write_every)
         return
     from load_site import prepare, served
 
     if not args.reuse:
         prepare(args.site, args.pledges)
+    os.environ["DATABASE_URL"] = args.site
     with served(args.site, args.port) as server:
-        run_load(server.base, clients=args.clients, seconds=args.seconds)
+        run_load(server.base, clients=args.clients, seconds=args.seconds, write_every=args.write_every)
 
 
 if __name__ == "__main__":

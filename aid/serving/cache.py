@@ -9,6 +9,8 @@ edits and drafts, and their answers are marked private so no proxy keeps them.
 
 A cached answer is not counted by the API's anonymous throttle: it costs a cache read.
 Streams (the ledger CSVs) and answers too large for it are kept as files (aid.serving.file_cache).
+After a write, one request computes each answer while the others asking for it wait for it
+(aid.serving.single_flight).
 """
 
 import logging
@@ -20,7 +22,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
 
 from aid.guard import guarded
-from aid.serving import conditional, file_cache, replicas
+from aid.serving import conditional, file_cache, replicas, single_flight
 
 logger = logging.getLogger(__name__)
 PREFIX = "response:"
@@ -114,6 +116,19 @@ class SharedCacheMiddleware:
         response = file_cache.answer(number, etag)
         if response is not None:
             return _with_validators(response, etag, last_modified)
+        leading = not settings.RESPONSE_CACHE or single_flight.lead(key)
+        if not leading:  # another request computes this answer now: a spike after a write
+            response = single_flight.wait(key, _cached)
+            if response is not None:
+                return response
+        try:
+            return self._computed(request, key, number, etag, last_modified)
+        finally:
+            if leading and settings.RESPONSE_CACHE:
+                single_flight.release(key)
+
+    def _computed(self, request, key: str, number: int, etag: str, last_modified):
+        """The view's answer, stored when it may be (the shared cache, or a file)."""
         response = self.get_response(request)
         if _storable(request, response):  # template responses are rendered by now
             _store(key, _with_validators(response, etag, last_modified))
