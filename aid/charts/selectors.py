@@ -7,7 +7,7 @@ list them, with the same `LedgerFilter` the totals use.
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, F, Max, Prefetch, Value
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Value
 from django.db.models.functions import ExtractYear, TruncMonth
 
 from aid import asof
@@ -155,4 +155,7 @@ def _records_as_they_stood(ledger_filter: LedgerFilter, order: str) -> list:
 
 
 def programmes_in_use() -> list[Programme]:
-    return list(Programme.objects.filter(pledge__status="published").distinct().order_by("code"))
+    """Programmes with a published pledge. Asked per programme (an index probe each): joining every
+    pledge and then dropping duplicates took 261 ms at 1M + 1M records, on every uncached page."""
+    published = Pledge.objects.filter(programme=OuterRef("pk"), status="published")
+    return list(Programme.objects.filter(Exists(published)).order_by("code"))

@@ -80,3 +80,14 @@ def test_chart_labels_are_translated(seeded, client):
     page = client.get("/nl/").content.decode()
     assert "Geleverd (gemeld)" in page and "leveringen gemeld voor" in page
     assert "Duitsland" in dutch["data"][0]["y"]
+
+
+def test_the_navigation_names_the_programmes_with_a_published_pledge(seeded, client):
+    from tests.builders import record
+
+    record(ref="NL-DRAFT-ONLY", donor="NL", programme="DRAFTONLY", date="2025-08-20", amount="7", status="draft")
+    nav = client.get("/").content.decode().split("</nav>")[0]
+    assert '/programme/PURL/"' in nav
+    assert "DRAFTONLY" not in nav, "a programme only a draft uses is not shown"
+    record(ref="NL-NOW-PUBLISHED", donor="NL", programme="DRAFTONLY", date="2025-08-21", amount="8")
+    assert "/programme/DRAFTONLY/" in client.get("/").content.decode().split("</nav>")[0]
