@@ -25,11 +25,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
-from django.http import StreamingHttpResponse
+from django.http import FileResponse
 
 logger = logging.getLogger(__name__)
 
-BLOCK_BYTES = 256 * 1024
 PARTIAL_PREFIX = ".partial-"
 # Headers a stored answer keeps (the validators and Cache-Control are set again on the way out).
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "Vary")
@@ -48,7 +47,7 @@ def _name(number: int, etag: str) -> str:
     return f"{number}-{etag.strip(chr(34))}"
 
 
-def answer(number: int, etag: str) -> StreamingHttpResponse | None:
+def answer(number: int, etag: str) -> FileResponse | None:
     """The stored answer for `etag`, streamed from its file, or None."""
     if not enabled():
         return None
@@ -58,17 +57,14 @@ def answer(number: int, etag: str) -> StreamingHttpResponse | None:
         body = path.open("rb")  # open now: a file removed later stays readable until closed
     except (OSError, ValueError):
         return None
-    response = StreamingHttpResponse(_blocks(body))
+    # A FileResponse closes the file with the response (also for a HEAD, which never reads it),
+    # sets its Content-Length, and lets gunicorn send it with sendfile().
+    response = FileResponse(body, content_type=headers.get("Content-Type"))
+    if "Content-Disposition" in response:  # made from the file's own name
+        del response["Content-Disposition"]
     for header, value in headers.items():
         response[header] = value
-    response["Content-Length"] = str(os.fstat(body.fileno()).st_size)
     return response
-
-
-def _blocks(body) -> Iterator[bytes]:
-    with body:
-        while block := body.read(BLOCK_BYTES):
-            yield block
 
 
 def keep(response, number: int, etag: str) -> None:
