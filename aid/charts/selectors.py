@@ -7,7 +7,7 @@ list them, with the same `LedgerFilter` the totals use.
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Value
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Sum, Value
 from django.db.models.functions import ExtractYear, TruncMonth
 
 from aid import asof
@@ -69,12 +69,13 @@ def latest_day(ledger_filter: LedgerFilter) -> date | None:
 
 
 def own_currency(donor: Donor) -> str | None:
-    """The currency the donor announces most of its pledges in."""
+    """The currency the donor announces most of its pledges in (counted by the daily totals: the
+    pledges themselves took 91 ms for NL's 55,580 at 1M + 1M)."""
     row = (
-        Pledge.objects.filter(donor=donor, status="published")
+        LedgerTotal.objects.filter(kind="pledge", donor=donor.code, status="published", records__gt=0)
         .exclude(currency="")
         .values("currency")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("records"))
         .order_by("-n", "currency")
         .first()
     )
@@ -104,7 +105,12 @@ def record_count(ledger_filter: LedgerFilter, order: str = "date") -> int:
         return len(_records_as_they_stood(ledger_filter, order))
     if order == "waiting":
         return longest_waiting_first(records(Pledge, ledger_filter)).count()
-    # Newest first: counted in SQL, from the history rows when the filter asks about a moment.
+    if not ledger_filter.reads_records:
+        # The daily totals count every record of their key: a donor's few thousand rows of them,
+        # where counting its records read them all (185 ms for NL's 55,580 at 1M + 1M).
+        totals = ledger_filter.on_totals(LedgerTotal.objects.filter(kind__in=[kind for kind, _model in KINDS]))
+        return totals.aggregate(n=Sum("records"))["n"] or 0
+    # As of a moment, or by confidence: counted in SQL from the records (or the history rows then).
     return sum(records(model, ledger_filter).count() for _kind, model in KINDS)
 
 

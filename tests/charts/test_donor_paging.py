@@ -66,3 +66,19 @@ def test_the_page_costs_the_same_few_queries_at_any_size(five_records, client):
     for day in range(10, 28):
         record(ref=f"NL-X{day}", donor="NL", date=f"2025-08-{day}", amount="1")
     assert queries(client, "/donor/NL/?page=2") <= few  # fewer when the page holds one kind only
+
+
+def test_the_record_count_from_the_totals_is_the_records_count(five_records):
+    from datetime import date
+
+    from aid.charts import selectors
+    from aid.models import Delivery, Pledge
+    from aid.summary import LedgerFilter
+    from tests.builders import record
+
+    record(ref="NL-DRAFT", donor="NL", date="2025-08-20", amount="7", status="draft")
+    record(ref="NL-UNDISCLOSED", donor="NL", date="2025-08-21", amount="", currency="")
+    for ledger_filter in (LedgerFilter(donors=("NL",)), LedgerFilter(donors=("NL",), date_from=date(2025, 8, 21)),
+                          LedgerFilter(), LedgerFilter(donors=("DE",))):  # fmt: skip
+        counted = sum(ledger_filter.on_records(model.objects.all()).count() for model in (Pledge, Delivery))
+        assert selectors.record_count(ledger_filter) == counted, ledger_filter

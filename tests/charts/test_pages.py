@@ -91,3 +91,25 @@ def test_the_navigation_names_the_programmes_with_a_published_pledge(seeded, cli
     assert "DRAFTONLY" not in nav, "a programme only a draft uses is not shown"
     record(ref="NL-NOW-PUBLISHED", donor="NL", programme="DRAFTONLY", date="2025-08-21", amount="8")
     assert "/programme/DRAFTONLY/" in client.get("/").content.decode().split("</nav>")[0]
+
+
+def test_a_donors_own_currency_is_that_of_most_of_its_published_pledges(db):
+    from aid import services
+    from aid.charts import selectors
+    from aid.models import Donor
+    from tests.builders import rate, record
+
+    for currency in ("USD", "NOK"):
+        rate(currency, "2025-08-01", "1.1")
+    first = record(ref="PL-1", donor="PL", date="2025-08-04", amount="1", currency="USD")
+    record(ref="PL-2", donor="PL", date="2025-08-05", amount="1", currency="USD")
+    record(ref="PL-3", donor="PL", date="2025-08-06", amount="1", currency="NOK")
+    for n in range(3):
+        record(ref=f"PL-D{n}", donor="PL", date="2025-08-07", amount="1", currency="NOK", status="draft")
+    polish = Donor.objects.get(code="PL")
+    assert selectors.own_currency(polish) == "USD", "drafts do not count"
+    services.delete_record(first)
+    assert selectors.own_currency(polish) == "NOK", "a tie: the first code"
+    for ref in ("PL-2", "PL-3"):
+        services.delete_record(type(first).objects.get(ref=ref))
+    assert selectors.own_currency(polish) is None, "no published pledge left"
