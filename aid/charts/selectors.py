@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Sum, Val
 from django.db.models.functions import ExtractYear, TruncMonth
 
 from aid import asof
-from aid.models import Delivery, Donor, LedgerTotal, Pledge, Programme, Qualifier, ReferenceFigure, Source
+from aid.models import Delivery, Donor, Kind, LedgerTotal, Pledge, Programme, Qualifier, ReferenceFigure, Source
 from aid.summary import LedgerFilter
 from aid.waiting import longest_waiting_first, with_last_delivery
 
@@ -65,7 +65,13 @@ def qualified(group_by: str, ledger_filter: LedgerFilter, *, by_donor: bool = Fa
 def latest_day(ledger_filter: LedgerFilter) -> date | None:
     if ledger_filter.as_of is not None:  # the totals hold only the present
         return asof.newest_record_day(ledger_filter)
-    return ledger_filter.on_totals(LedgerTotal.objects.filter(records__gt=0)).aggregate(day=Max("day"))["day"]
+    # Per kind: each is a backward walk of the (status, kind, day) index that stops at its first
+    # row; the newest day over all kinds at once read every row (85 ms at 1M + 1M, every page).
+    days = [
+        ledger_filter.on_totals(LedgerTotal.objects.filter(records__gt=0, kind=kind)).aggregate(day=Max("day"))["day"]
+        for kind in Kind.values
+    ]
+    return max(filter(None, days), default=None)
 
 
 def own_currency(donor: Donor) -> str | None:
