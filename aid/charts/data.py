@@ -283,8 +283,9 @@ def packages_chart(params: ChartParams, subject: str | None = None, *, whole: bo
     order = [p.code for p in Package.objects.filter(programme=programme).order_by("date", "code")] + [None]
     keys = [key for key in order if any(key in groups for groups in by_donor.values())]
     packages = [key for key in keys if key]
-    if not whole and len(packages) > PACKAGES_DRAWN:
-        keys = packages[-PACKAGES_DRAWN:] + keys[len(packages) :]
+    drawn = packages if whole else packages[-PACKAGES_DRAWN:]
+    if len(drawn) < len(packages):
+        keys = drawn + keys[len(packages) :]
         donors = [donor for donor in donors if any(key in by_donor[donor.key] for key in keys)]
     labels = _package_labels(programme, keys)
     qualified = selectors.qualified("package", params.ledger_filter, by_donor=True)
@@ -312,12 +313,11 @@ def packages_chart(params: ChartParams, subject: str | None = None, *, whole: bo
         % {"count": len(keys)},
         categories=[labels[k] for k in keys], series=series, params=params, api_url=params.api_url("package"),
         table=Table([_("Package"), _("Donor"), _("Pledged"), _("Pledges"), _("Notes")], rows),
-        layout="horizontal-stack", notes=_cut_note(len(packages), keys) + _package_notes(programme, [k for k in keys if k]),
+        layout="horizontal-stack", notes=_cut_note(len(drawn), len(packages)) + _package_notes(programme, drawn),
     )  # fmt: skip
 
 
-def _cut_note(count: int, keys) -> list[str]:
-    drawn = len([key for key in keys if key])
+def _cut_note(drawn: int, count: int) -> list[str]:
     if drawn == count:
         return []
     return [

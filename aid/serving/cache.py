@@ -116,16 +116,10 @@ class SharedCacheMiddleware:
         response = file_cache.answer(number, etag)
         if response is not None:
             return _with_validators(response, etag, last_modified)
-        leading = not settings.RESPONSE_CACHE or single_flight.lead(key)
-        if not leading:  # another request computes this answer now: a spike after a write
-            response = single_flight.wait(key, _cached)
-            if response is not None:
-                return response
-        try:
+        with single_flight.once(key, _cached) as computed_meanwhile:  # a spike after a write
+            if computed_meanwhile is not None:
+                return computed_meanwhile
             return self._computed(request, key, number, etag, last_modified)
-        finally:
-            if leading and settings.RESPONSE_CACHE:
-                single_flight.release(key)
 
     def _computed(self, request, key: str, number: int, etag: str, last_modified):
         """The view's answer, stored when it may be (the shared cache, or a file)."""

@@ -17,7 +17,9 @@ a reachable cache every reader computes, as before.
 
 import logging
 import time
+from contextlib import contextmanager
 
+from django.conf import settings
 from django.core.cache import cache
 
 logger = logging.getLogger(__name__)
@@ -26,6 +28,23 @@ LOCK_PREFIX = "computing:"
 LOCK_SECONDS = 60  # past gunicorn's 30 s timeout: a killed worker's lock goes by itself
 WAIT_SECONDS = 20.0
 POLL_SECONDS = 0.05
+
+
+@contextmanager
+def once(key: str, read):
+    """Yields the answer another request computed for `key` meanwhile (found by `read`), or None
+    when this request is to compute it; a request that took the lock holds it to the block's end.
+    With the response cache switched off nothing is shared: always None, no lock."""
+    if not settings.RESPONSE_CACHE:
+        yield None
+        return
+    leading = lead(key)
+    answer = None if leading else wait(key, read)
+    try:
+        yield answer
+    finally:
+        if leading:
+            release(key)
 
 
 def lead(key: str) -> bool:
