@@ -20,7 +20,7 @@ from aid.models import Donor, Pledge, Status
 from aid.phases import phase
 from aid.rules import CleanRecord
 from aid.staging import analyze, analyze_grown, copy_rows, row_planner, temp_table
-from aid.summary import rollup, sqlite_daily
+from aid.summary import qualified, rollup, sqlite_daily
 
 STAGING_COLUMNS = (
     ("line", "integer"),
@@ -336,6 +336,8 @@ def create_records(
         with phase("delivered figures"):
             _refresh_progress(cursor)
         _add_totals(cursor, NEW_TOTALS, [status])
+        with phase("qualified counts"):
+            qualified.add_imported(cursor, status)
         cursor.execute("DROP TABLE import_named")
         cursor.execute("DROP TABLE import_staging")
         cursor.execute("DROP TABLE import_sources")

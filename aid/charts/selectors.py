@@ -13,6 +13,7 @@ from django.db.models.functions import ExtractYear, TruncMonth
 from aid import asof
 from aid.models import Delivery, Donor, Kind, LedgerTotal, Pledge, Programme, Qualifier, ReferenceFigure, Source
 from aid.summary import LedgerFilter
+from aid.summary import qualified as summary_qualified
 from aid.waiting import longest_waiting_first, with_last_delivery
 
 KINDS = (("pledge", Pledge), ("delivery", Delivery))
@@ -42,7 +43,15 @@ def qualified(group_by: str, ledger_filter: LedgerFilter, *, by_donor: bool = Fa
     """(group key, kind) -> {qualifier: number of disclosed amounts given as at_least or approx}.
 
     With `by_donor`, the group key is (donor code, group key): a donor's part of a package, say.
+    From the stored counts (aid.summary.qualified) when they select what the filter does.
     """
+    if summary_qualified.answers(ledger_filter):
+        return summary_qualified.counts(group_by, ledger_filter, by_donor=by_donor)
+    return qualified_from_records(group_by, ledger_filter, by_donor=by_donor)
+
+
+def qualified_from_records(group_by: str, ledger_filter: LedgerFilter, *, by_donor: bool = False) -> dict:
+    """`qualified` counted from the records (as of a moment, by confidence, dates cutting a month)."""
     counts = defaultdict(dict)
     fields = ["group_key", "amount_qualifier"] + (["donor__code"] if by_donor else [])
     for kind, model in KINDS:

@@ -14,7 +14,15 @@ from django.utils import timezone
 
 ROW = 1
 # Derived from the watched tables in the same transaction as their write, or the version itself.
-NOT_WATCHED = {"LedgerTotal", "ConvertedTotal", "DonorMonthTotal", "DailyRate", "DailyFactor", "LedgerVersion"}
+NOT_WATCHED = {
+    "LedgerTotal",
+    "ConvertedTotal",
+    "DonorMonthTotal",
+    "QualifiedCount",
+    "DailyRate",
+    "DailyFactor",
+    "LedgerVersion",
+}
 WATCHED_APPS = ("aid", "ledger")
 
 

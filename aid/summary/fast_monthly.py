@@ -6,7 +6,6 @@ Used when the answer can come from whole months (no date filter cutting a month)
 demand: aid.summary.held_targets) and every amount had its rate. Otherwise returns None and the exact Python path answers (with the same rounding).
 """
 
-import calendar
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -29,13 +28,6 @@ SELECT GROUPING(r.group_key, r.kind) = 0, r.group_key, r.kind, r.currency, r.mon
 FROM ({rows}) r
 GROUP BY GROUPING SETS ((r.group_key, r.kind), (r.currency, r.month))
 """
-
-
-def _whole_months(ledger_filter) -> bool:
-    starts_ok = ledger_filter.date_from is None or ledger_filter.date_from.day == 1
-    end = ledger_filter.date_to
-    ends_ok = end is None or end.day == calendar.monthrange(end.year, end.month)[1]
-    return starts_ok and ends_ok
 
 
 # The groupings DonorMonthTotal (the rollup without programme and package) can answer.
@@ -74,7 +66,7 @@ def _rollup_rows(target: str, ledger_filter, group_by: str):
 
 
 def parts(group_by: str, target: str, rates, ledger_filter):
-    if not daily.supported() or not _whole_months(ledger_filter):
+    if not daily.supported() or not ledger_filter.whole_months:
         return None
     if rates.mode == "transaction":
         if target not in rollup.fast_targets(router.db_for_read(ConvertedTotal)):

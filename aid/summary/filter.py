@@ -1,5 +1,6 @@
 """The list filters of SPEC §6, applied alike to records and to the pre-aggregated totals."""
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -27,6 +28,13 @@ class LedgerFilter:
         The totals hold only the present: a past moment is read from the records' history.
         """
         return bool(self.confidences) or self.as_of is not None
+
+    @property
+    def whole_months(self) -> bool:
+        """True when the dates cut no month: monthly rows then select the same days."""
+        end = self.date_to
+        starts_ok = self.date_from is None or self.date_from.day == 1
+        return starts_ok and (end is None or end.day == calendar.monthrange(end.year, end.month)[1])
 
     def on_totals(self, queryset, *, day_field: str = "day"):
         """Select rows of a totals table (codes stored as plain columns)."""

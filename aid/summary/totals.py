@@ -4,7 +4,7 @@ Called only from aid.services, inside the write's transaction. `rebuild` recompu
 table from the base tables; `differences` compares the two without changing anything.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import IntegrityError, connection, transaction
@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 
 from aid import progress, staging, writelock
 from aid.models import Delivery, LedgerTotal, Pledge, Status
-from aid.summary import rollup, sqlite_daily
+from aid.summary import qualified, rollup, sqlite_daily
 
 KEY_FIELDS = ("kind", "status", "donor", "programme", "package", "currency", "day")
 
@@ -28,6 +28,9 @@ class Contribution:
     currency: str
     day: date
     amount_minor: int | None
+    # Not part of the total's key or figures (a change of it alone moves no total): only
+    # aid.summary.qualified counts it.
+    qualifier: str = field(default="", compare=False)
 
     @classmethod
     def of(cls, kind: str, record) -> "Contribution":
@@ -40,33 +43,38 @@ class Contribution:
             currency=record.currency if record.amount_minor is not None else "",
             day=record.date,
             amount_minor=record.amount_minor,
+            qualifier=record.amount_qualifier,
         )
 
     def key(self) -> dict:
         return {name: getattr(self, name) for name in KEY_FIELDS}
 
 
-def count(contribution: Contribution, sign: int) -> None:
-    """Add (sign=+1) or remove (sign=-1) one record from its total row."""
-    amount = (contribution.amount_minor or 0) * sign
-    undisclosed = sign if contribution.amount_minor is None else 0
-    rows = LedgerTotal.objects.filter(**contribution.key())
-    changed = rows.update(
-        amount_minor=F("amount_minor") + amount,
-        records=F("records") + sign,
-        undisclosed=F("undisclosed") + undisclosed,
-    )
-    if changed:
-        if sign < 0:
+def add_to_row(model, key: dict, added: dict) -> None:
+    """Add `added` ({column: amount}, `records` among them) to `model`'s row of `key`: created for
+    a first record, removed once it counts none."""
+    rows = model.objects.filter(**key)
+    if rows.update(**{column: F(column) + amount for column, amount in added.items()}):
+        if added["records"] < 0:
             rows.filter(records=0).delete()
         return
-    if sign < 0:
-        raise LookupError(f"no total holds {contribution}: run rebuild_totals")
+    if added["records"] < 0:
+        raise LookupError(f"no {model._meta.verbose_name} holds {key}: run rebuild_totals")
     try:
         with transaction.atomic():
-            LedgerTotal.objects.create(**contribution.key(), amount_minor=amount, records=1, undisclosed=undisclosed)
+            model.objects.create(**key, **added)
     except IntegrityError:  # another transaction created the row first
-        count(contribution, sign)
+        add_to_row(model, key, added)
+
+
+def count(contribution: Contribution, sign: int) -> None:
+    """Add (sign=+1) or remove (sign=-1) one record from its total row."""
+    added = {
+        "amount_minor": (contribution.amount_minor or 0) * sign,
+        "records": sign,
+        "undisclosed": sign if contribution.amount_minor is None else 0,
+    }
+    add_to_row(LedgerTotal, contribution.key(), added)
 
 
 def covered(pledge) -> Contribution | None:
@@ -75,6 +83,7 @@ def covered(pledge) -> Contribution | None:
 
 
 def move(old: Contribution | None, new: Contribution | None) -> None:
+    qualified.move(old, new)
     if old == new:
         return
     if old is not None:
@@ -149,7 +158,7 @@ def differences() -> list[str]:
     for key in sorted(set(stored) | set(computed), key=str):
         if stored.get(key) != computed.get(key):
             problems.append(f"{key}: stored {stored.get(key)}, base tables {computed.get(key)}")
-    return problems + rollup.differences() + progress.differences()
+    return problems + rollup.differences() + progress.differences() + qualified.differences()
 
 
 @transaction.atomic
@@ -159,6 +168,7 @@ def rebuild() -> int:
     sql, params = _computed_sql()
     with connection.cursor() as cursor, staging.batch_planner(cursor, staging.HASH_JOIN_ROWS):
         staging.make_equal(cursor, LedgerTotal, KEY_FIELDS, TOTAL_COLUMNS[len(KEY_FIELDS) :], sql, params)
+        qualified.rebuild(cursor)
     rows = LedgerTotal.objects.count()
     rollup.rebuild()
     progress.rebuild()
