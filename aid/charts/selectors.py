@@ -4,8 +4,11 @@ Totals never come from here: they come from `aid.summary.summarize`. These count
 list them, with the same `LedgerFilter` the totals use.
 """
 
+import heapq
 from collections import defaultdict
+from dataclasses import replace
 from datetime import date
+from itertools import islice
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Sum, Value
 from django.db.models.functions import ExtractYear, TruncMonth
@@ -142,16 +145,45 @@ def ledger_records(ledger_filter: LedgerFilter, order: str = "date", *, page: in
         pledges = records(Pledge, ledger_filter).select_related("programme", "package")
         sources = Prefetch("sources", queryset=Source.objects.order_by("pk"))
         return list(longest_waiting_first(pledges.prefetch_related(sources))[start : start + size])
-    # The page's keys in one query over both kinds, then the details of just those records.
-    keys = [
-        records(model, ledger_filter).order_by().annotate(kind=Value(kind)).values_list("date", "ref", "kind", "pk")
-        for kind, model in KINDS
-    ]
+    # The page's keys, then the details of just those records.
     chosen = defaultdict(list)
-    for _date, _ref, kind, pk in keys[0].union(keys[1], all=True).order_by("-date", "-ref")[start : start + size]:
+    for _date, _ref, kind, pk in _page_keys(ledger_filter, start, size):
         chosen[kind].append(pk)
     found = [record for kind, model in KINDS if chosen[kind] for record in _details(model, chosen[kind], ledger_filter)]
     return sorted(found, key=lambda record: (record.date, record.ref), reverse=True)
+
+
+# Up to this many records before a page, each kind's newest are read and merged (below).
+MERGED_KEYS_UP_TO = 10_000
+
+
+def _page_keys(ledger_filter: LedgerFilter, start: int, size: int) -> list[tuple]:
+    """(date, ref, kind, pk) of the records `start` to `start + size`, newest first.
+
+    Near the top (the pages people read), the first `start + size` of each kind are read newest
+    first and merged: each an index walk backward that stops there, with the donors named by
+    their ids so that their (donor, date) index serves. One sorted union of both kinds read and
+    sorted every record of the selection (184 ms for NL's 92,000 at 1M + 1M, on every donor
+    page). Further down, merging would read as many keys into Python: the union sorts once.
+    """
+    narrowed, among = ledger_filter, {}
+    if ledger_filter.donors:
+        narrowed = replace(ledger_filter, donors=())
+        among = {"donor_id__in": list(Donor.objects.filter(code__in=ledger_filter.donors).values_list("pk", flat=True))}
+    keys = [
+        records(model, narrowed)
+        .filter(**among)
+        .order_by()
+        .annotate(kind=Value(kind))
+        .values_list("date", "ref", "kind", "pk")
+        for kind, model in KINDS
+    ]
+    newest = ("-date", "-ref")
+    if start + size > MERGED_KEYS_UP_TO:
+        return list(keys[0].union(keys[1], all=True).order_by(*newest)[start : start + size])
+    each = [list(rows.order_by(*newest)[: start + size]) for rows in keys]
+    merged = heapq.merge(*each, key=lambda key: (key[0], key[1]), reverse=True)
+    return list(islice(merged, start, start + size))
 
 
 def _details(model, keys: list[int], ledger_filter: LedgerFilter) -> list:

@@ -82,3 +82,24 @@ def test_the_record_count_from_the_totals_is_the_records_count(five_records):
                           LedgerFilter(), LedgerFilter(donors=("DE",))):  # fmt: skip
         counted = sum(ledger_filter.on_records(model.objects.all()).count() for model in (Pledge, Delivery))
         assert selectors.record_count(ledger_filter) == counted, ledger_filter
+
+
+@pytest.mark.parametrize("merged_up_to", [0, 10_000])
+def test_pages_read_by_merging_each_kinds_newest_equal_those_of_one_sorted_union(
+    five_records, monkeypatch, merged_up_to
+):
+    """Near the top each kind's newest keys are merged, further down one union sorts them: the same
+    pages either way, another donor's records left out, records of one day in ref order."""
+    from aid.charts import selectors
+    from aid.summary import LedgerFilter
+
+    record(ref="NL-P0", donor="NL", date="2025-08-03", amount="2")  # the same day as NL-P3
+    record(ref="DE-P9", donor="DE", date="2025-08-04", amount="5")
+    monkeypatch.setattr(selectors, "MERGED_KEYS_UP_TO", merged_up_to)
+    pages = [
+        [r.ref for r in selectors.ledger_records(LedgerFilter(donors=("NL",)), page=page, size=2)]
+        for page in (1, 2, 3, 4)
+    ]
+    assert pages == [["NL-P5", "NL-D4"], ["NL-P3", "NL-P0"], ["NL-D2", "NL-P1"], []]
+    everyone = [r.ref for r in selectors.ledger_records(LedgerFilter(), page=1, size=3)]
+    assert everyone == ["NL-P5", "NL-D4", "DE-P9"]
