@@ -85,7 +85,9 @@ def test_the_donor_page_as_of_t_is_cut_in_sql_as_the_records_stood(edited, djang
     from aid.summary import LedgerFilter
 
     as_of_t = LedgerFilter(donors=("NL",), as_of=edited)
-    with django_assert_num_queries(7):  # the donor's id, each kind's newest keys; its rows, sources and pledges as they stood
+    with django_assert_num_queries(
+        7
+    ):  # the donor's id, each kind's newest keys; its rows, sources and pledges as they stood
         first = selectors.ledger_records(as_of_t, page=1, size=1)
     second = selectors.ledger_records(as_of_t, page=2, size=1)
     assert [(r.ref, r.amount) for r in first + second] == [("NL-D1", 200000000), ("NL-P1", 500000000)]
