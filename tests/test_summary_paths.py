@@ -178,4 +178,4 @@ def test_month_split_selects_every_day_once():
                 chosen = [p for p in pieces if (p.date_from or date.min) <= day <= (p.date_to or date.max)]
                 assert len(chosen) == int(inside), (first, last, day)
             if whole:
-                assert fast_monthly._whole_months(whole)
+                assert whole.whole_months
