@@ -5,8 +5,10 @@ amounts are all undisclosed is not plotted (it is counted in the notes and the t
 given as "at least" or "approximately" are said so in the hover text and the table.
 """
 
+import dataclasses
 from decimal import Decimal
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -19,6 +21,7 @@ from aid.charts.controls import ChartParams
 from aid.context import charts as context_charts
 from aid.models import Donor, Package, Programme
 from aid.summary import Group, summarize
+from aid.summary.filter import NO_PACKAGE
 from aid.summary.parts import DONOR_PACKAGE
 from ledger.conversion import convert
 from ledger.money import quantum, share
@@ -276,19 +279,26 @@ PACKAGES_DRAWN = 30
 
 def packages_chart(params: ChartParams, subject: str | None = None, *, whole: bool = False) -> Chart:
     """A programme's packages, each bar stacked from the donors that fund it: the PACKAGES_DRAWN
-    most recent ones (every one when `whole`) and the records in no package."""
+    most recent ones (every one when `whole`) and the records in no package.
+
+    Only the drawn packages are summed: by donor and package over every pair, 5,000 generated
+    packages took 6.5 s at 1M + 1M records for the 30 drawn. The donors are ordered by what
+    they gave to what is drawn."""
     programme = get_object_or_404(Programme, code=subject)
     params = params.only(programme=programme.code)
-    donors, by_donor = _donors_and_packages(params)
-    order = [p.code for p in Package.objects.filter(programme=programme).order_by("date", "code")] + [None]
-    keys = [key for key in order if any(key in groups for groups in by_donor.values())]
-    packages = [key for key in keys if key]
+    packages = _packages_with_records(programme, params.ledger_filter)
     drawn = packages if whole else packages[-PACKAGES_DRAWN:]
+    summed = params
     if len(drawn) < len(packages):
-        keys = drawn + keys[len(packages) :]
-        donors = [donor for donor in donors if any(key in by_donor[donor.key] for key in keys)]
+        chosen = params.ledger_filter.packages
+        rest = (NO_PACKAGE,) if not chosen or NO_PACKAGE in chosen else ()
+        summed = dataclasses.replace(
+            params, ledger_filter=dataclasses.replace(params.ledger_filter, packages=(*drawn, *rest))
+        )
+    donors, by_donor = _donors_and_packages(summed)
+    keys = [key for key in [*drawn, None] if any(key in groups for groups in by_donor.values())]
     labels = _package_labels(programme, keys)
-    qualified = selectors.qualified("package", params.ledger_filter, by_donor=True)
+    qualified = selectors.qualified("package", summed.ledger_filter, by_donor=True)
     series, rows = [], []
     for donor in donors:
         values, hovers = [], []
@@ -315,6 +325,16 @@ def packages_chart(params: ChartParams, subject: str | None = None, *, whole: bo
         table=Table([_("Package"), _("Donor"), _("Pledged"), _("Pledges"), _("Notes")], rows),
         layout="horizontal-stack", notes=_cut_note(len(drawn), len(packages)) + _package_notes(programme, drawn),
     )  # fmt: skip
+
+
+def _packages_with_records(programme: Programme, ledger_filter) -> list[str]:
+    """The codes of the programme's packages that the filter selects a record of, oldest first."""
+    named = [
+        Exists(selectors.records(model, ledger_filter).filter(package_id=OuterRef("pk")))
+        for _kind, model in selectors.KINDS
+    ]
+    packages = Package.objects.filter(programme=programme).filter(named[0] | named[1])
+    return list(packages.order_by("date", "code").values_list("code", flat=True))
 
 
 def _cut_note(drawn: int, count: int) -> list[str]:

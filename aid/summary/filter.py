@@ -4,7 +4,12 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db.models import Q
+
 from aid.models import Status
+
+# In `packages`: the records in no package (the totals hold their package as '').
+NO_PACKAGE = ""
 
 
 @dataclass(frozen=True)
@@ -50,9 +55,15 @@ class LedgerFilter:
         wanted = {
             f"{donor}__in": self.donors,
             f"{programme}__in": self.programmes,
-            f"{package}__in": self.packages,
             f"{day_field}__gte": self.date_from,
             f"{day_field}__lte": self.date_to,
             "currency__in": self.original_currencies,
         }
-        return queryset.filter(status=self.status, **{lookup: value for lookup, value in wanted.items() if value})
+        queryset = queryset.filter(status=self.status, **{lookup: value for lookup, value in wanted.items() if value})
+        return queryset.filter(self._packages(package)) if self.packages else queryset
+
+    def _packages(self, package: str) -> Q:
+        chosen = Q(**{f"{package}__in": self.packages})
+        if NO_PACKAGE in self.packages and package.endswith("__code"):  # a record in no package has none (NULL)
+            chosen |= Q(**{f"{package.removesuffix('__code')}__isnull": True})
+        return chosen
