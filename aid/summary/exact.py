@@ -1,6 +1,8 @@
 """The exact path, on any database: grouped rows from LedgerTotal, converted
 with a RateBook in Python (Decimal, 50 significant digits), each part rounded half up."""
 
+from datetime import date
+
 from django.db.models import Sum
 
 from aid.models import LedgerTotal
@@ -24,11 +26,17 @@ def parts(group_by: str, target: str, rates, ledger_filter):
     return convert_rows(list(_rows(group_by, rates, ledger_filter)), group_by, target, rates)
 
 
+def _first_checked(row: dict) -> tuple:
+    return row["currency"], row.get("day") or date.min
+
+
 def convert_rows(rows: list[dict], group_by: str, target: str, rates: Rates):
     """Each row is one part: converted exactly, rounded half up, added to its group."""
     book = rates.book_for(target, ((row["currency"], row.get("day")) for row in rows))
     result = Parts()
-    for row in rows:
+    # In currency and day order: a missing rate is named as the first one found, and the paths
+    # read their rows in different orders (verify compared "AUD" with "NOK" on a ledger without rates).
+    for row in sorted(rows, key=_first_checked):
         key = key_value(group_by, row["group_key"])
         value = 0
         if row["currency"]:

@@ -42,7 +42,7 @@ def key_of(contribution) -> dict | None:
 
 def move(old, new) -> None:
     """A record's count moved from `old` to `new` (totals.Contribution or None each)."""
-    from aid.summary.totals import add_to_row
+    from aid.summary.totals import add_to_row  # here: totals imports this module (totals.move calls move)
 
     before, after = key_of(old), key_of(new)
     if before == after:
