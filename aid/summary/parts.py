@@ -84,5 +84,5 @@ def group_expression(group_by: str, *, day: str = "day", donor=None, programme=N
         "programme": programme,
         "package": package,
         "year": ExtractYear(day),
-        "month": TruncMonth(day),
+        "month": F(day) if day == "month" else TruncMonth(day),  # monthly rows hold first days already
     }[group_by]

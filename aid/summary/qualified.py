@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 
 from aid import staging
 from aid.models import Delivery, Pledge, QualifiedCount, Qualifier
+from aid.summary.counting import add_to_row, mismatches
 from aid.summary.parts import group_expression, key_value
 
 KEY_FIELDS = ("kind", "status", "donor", "programme", "package", "currency", "month", "qualifier")
@@ -42,8 +43,6 @@ def key_of(contribution) -> dict | None:
 
 def move(old, new) -> None:
     """A record's count moved from `old` to `new` (totals.Contribution or None each)."""
-    from aid.summary.totals import add_to_row  # here: totals imports this module (totals.move calls move)
-
     before, after = key_of(old), key_of(new)
     if before == after:
         return
@@ -115,9 +114,7 @@ def differences() -> list[str]:
         month = QualifiedCount._meta.get_field("month")
         computed = {(*row[:6], month.to_python(row[6]), row[7]): row[8] for row in cursor.fetchall()}
     return [
-        f"qualified count {key}: stored {stored.get(key)}, records {computed.get(key)}"
-        for key in sorted(set(stored) | set(computed), key=str)
-        if stored.get(key) != computed.get(key)
+        f"qualified count {key}: stored {ours}, records {theirs}" for key, ours, theirs in mismatches(stored, computed)
     ]
 
 

@@ -7,13 +7,14 @@ table from the base tables; `differences` compares the two without changing anyt
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from aid import progress, staging, writelock
 from aid.models import Delivery, LedgerTotal, Pledge, Status
 from aid.summary import qualified, rollup, sqlite_daily
+from aid.summary.counting import add_to_row, mismatches
 
 KEY_FIELDS = ("kind", "status", "donor", "programme", "package", "currency", "day")
 
@@ -48,23 +49,6 @@ class Contribution:
 
     def key(self) -> dict:
         return {name: getattr(self, name) for name in KEY_FIELDS}
-
-
-def add_to_row(model, key: dict, added: dict) -> None:
-    """Add `added` ({column: amount}, `records` among them) to `model`'s row of `key`: created for
-    a first record, removed once it counts none."""
-    rows = model.objects.filter(**key)
-    if rows.update(**{column: F(column) + amount for column, amount in added.items()}):
-        if added["records"] < 0:
-            rows.filter(records=0).delete()
-        return
-    if added["records"] < 0:
-        raise LookupError(f"no {model._meta.verbose_name} holds {key}: run rebuild_totals")
-    try:
-        with transaction.atomic():
-            model.objects.create(**key, **added)
-    except IntegrityError:  # another transaction created the row first
-        add_to_row(model, key, added)
 
 
 def count(contribution: Contribution, sign: int) -> None:
@@ -154,10 +138,7 @@ def differences() -> list[str]:
     """Every key where the stored totals and the base tables disagree (empty when exact)."""
     stored = _as_map(LedgerTotal.objects.iterator(chunk_size=5000))
     computed = _as_map(_computed_rows())
-    problems = []
-    for key in sorted(set(stored) | set(computed), key=str):
-        if stored.get(key) != computed.get(key):
-            problems.append(f"{key}: stored {stored.get(key)}, base tables {computed.get(key)}")
+    problems = [f"{key}: stored {ours}, base tables {theirs}" for key, ours, theirs in mismatches(stored, computed)]
     return problems + rollup.differences() + progress.differences() + qualified.differences()
 
 
