@@ -15,7 +15,7 @@ from django.db.models.functions import ExtractYear, TruncMonth
 
 from aid import asof
 from aid.models import Delivery, Donor, Kind, LedgerTotal, Pledge, Programme, Qualifier, ReferenceFigure, Source
-from aid.summary import LedgerFilter
+from aid.summary import LedgerFilter, fast_monthly
 from aid.summary import qualified as summary_qualified
 from aid.waiting import longest_waiting_first, with_last_delivery
 
@@ -86,11 +86,19 @@ def latest_day(ledger_filter: LedgerFilter) -> date | None:
     return max(filter(None, days), default=None)
 
 
+def _counting_totals(ledger_filter: LedgerFilter):
+    """Totals rows whose `records` count the filter's records per kind and currency: the monthly
+    rollup's where it answers, else the daily totals."""
+    monthly = fast_monthly.record_rows(ledger_filter)
+    return monthly if monthly is not None else ledger_filter.on_totals(LedgerTotal.objects.all())
+
+
 def own_currency(donor: Donor) -> str | None:
-    """The currency the donor announces most of its pledges in (counted by the daily totals: the
-    pledges themselves took 91 ms for NL's 55,580 at 1M + 1M)."""
+    """The currency the donor announces most of its pledges in (counted by the totals: the pledges
+    themselves took 91 ms for NL's 55,580 at 1M + 1M, its daily totals 80 ms, its months 2 ms)."""
     row = (
-        LedgerTotal.objects.filter(kind="pledge", donor=donor.code, status="published", records__gt=0)
+        _counting_totals(LedgerFilter(donors=(donor.code,)))
+        .filter(kind="pledge", records__gt=0)
         .exclude(currency="")
         .values("currency")
         .annotate(n=Sum("records"))
@@ -124,9 +132,9 @@ def record_count(ledger_filter: LedgerFilter, order: str = "date") -> int:
     if order == "waiting":
         return longest_waiting_first(records(Pledge, ledger_filter)).count()
     if not ledger_filter.reads_records:
-        # The daily totals count every record of their key: a donor's few thousand rows of them,
-        # where counting its records read them all (185 ms for NL's 55,580 at 1M + 1M).
-        totals = ledger_filter.on_totals(LedgerTotal.objects.filter(kind__in=[kind for kind, _model in KINDS]))
+        # The totals count every record of their key: a donor's few hundred monthly rows, where
+        # counting its records read them all (185 ms for NL's 55,580 at 1M + 1M; its daily totals 80 ms).
+        totals = _counting_totals(ledger_filter).filter(kind__in=[kind for kind, _model in KINDS])
         return totals.aggregate(n=Sum("records"))["n"] or 0
     # As of a moment, or by confidence: counted in SQL from the records (or the history rows then).
     return sum(records(model, ledger_filter).count() for _kind, model in KINDS)

@@ -40,6 +40,15 @@ def _monthly_model(ledger_filter, group_by: str = "donor"):
     return DonorMonthTotal if narrow else ConvertedTotal
 
 
+def record_rows(ledger_filter):
+    """Monthly rows whose `records` count the filter's records per kind and currency (EUR's, a
+    target always held; every target's rows count alike): a donor's few hundred where its daily
+    totals are thousands. None where they cannot answer: SQLite, dates cutting a month."""
+    if not daily.supported() or not ledger_filter.whole_months:
+        return None
+    return ledger_filter.on_totals(_monthly_model(ledger_filter).objects.filter(target="EUR"), day_field="month")
+
+
 def month_split(ledger_filter):
     """(the filter narrowed to the whole months within its dates, or None; the filters of the days
     of the months its dates cut), which together select the same days once."""

@@ -78,10 +78,29 @@ def test_the_record_count_from_the_totals_is_the_records_count(five_records):
 
     record(ref="NL-DRAFT", donor="NL", date="2025-08-20", amount="7", status="draft")
     record(ref="NL-UNDISCLOSED", donor="NL", date="2025-08-21", amount="", currency="")
+    record(ref="NL-SEPT", donor="NL", programme="OTHER", date="2025-09-02", amount="3", currency="USD")
+    august = {"date_from": date(2025, 8, 1), "date_to": date(2025, 8, 31)}
     for ledger_filter in (LedgerFilter(donors=("NL",)), LedgerFilter(donors=("NL",), date_from=date(2025, 8, 21)),
-                          LedgerFilter(), LedgerFilter(donors=("DE",))):  # fmt: skip
+                          LedgerFilter(), LedgerFilter(donors=("DE",)), LedgerFilter(donors=("NL",), **august),
+                          LedgerFilter(date_from=date(2025, 9, 1)), LedgerFilter(programmes=("OTHER",)),
+                          LedgerFilter(donors=("NL",), status="draft"), LedgerFilter(original_currencies=("USD",))):  # fmt: skip
         counted = sum(ledger_filter.on_records(model.objects.all()).count() for model in (Pledge, Delivery))
         assert selectors.record_count(ledger_filter) == counted, ledger_filter
+
+
+def test_the_donor_pages_count_and_own_currency_read_the_monthly_rows_on_postgresql(five_records):
+    """A donor's few hundred monthly rows (its daily totals are thousands at scale); SQLite has no
+    rollup and reads the daily totals."""
+    from aid.charts import selectors
+    from aid.models import Donor
+    from aid.summary import LedgerFilter
+
+    dutch = Donor.objects.get(code="NL")
+    with CaptureQueriesContext(connection) as captured:
+        assert selectors.record_count(LedgerFilter(donors=("NL",))) == 5
+        assert selectors.own_currency(dutch) == "EUR"
+    table = "aid_donormonthtotal" if connection.vendor == "postgresql" else "aid_ledgertotal"
+    assert [table in query["sql"] for query in captured] == [True, True]
 
 
 @pytest.mark.parametrize("merged_up_to", [0, 10_000])
