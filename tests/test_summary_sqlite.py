@@ -130,6 +130,36 @@ def test_a_summary_by_donor_reads_the_covering_index_without_sorting(ledger, cur
     assert "TEMP B-TREE" not in plan, plan
 
 
+def test_a_few_donors_between_two_dates_are_a_range_of_the_day_led_index(ledger):  # noqa: F811
+    """Parts and disclosed pairs alike read only the days asked for (aid migration 0022), where the
+    summary index read all of the donors' days to keep those."""
+    from datetime import timedelta
+
+    from aid.models import LedgerTotal
+
+    # The planner picks by the statistics an import leaves (sqlite_daily.refresh_statistics): the
+    # donors' days span years, the dates keep a few of them.
+    LedgerTotal.objects.bulk_create(
+        LedgerTotal(kind=kind, status="published", donor=code, programme="PURL", package="", currency="EUR",
+                    day=date(2020, 1, 1) + timedelta(days=n), amount_minor=100, records=1)
+        for code in ("NO", "NL", "DE", "PL", "FR") for kind in ("pledge", "delivery") for n in range(1000)
+    )  # fmt: skip
+    sqlite_daily.refresh_statistics(rows_written=sqlite_daily.STATISTICS_AFTER)
+    cut = LedgerFilter(donors=("NO", "NL"), date_from=date(2025, 8, 2), date_to=date(2025, 8, 30))
+    rows, params = sqlite_daily._daily_rows("donor", cut).sql_with_params()
+    pairs, pairs_params = sqlite_daily._converted_pairs(cut, "NOK")
+    statements = [(sqlite_daily._parts_sql("NOK", rows), sqlite_daily._parts_params("NOK", params)),
+                  (pairs, pairs_params)]  # fmt: skip
+    for sql, sql_params in statements:
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", sql_params)
+            plan = " / ".join(row[-1] for row in cursor.fetchall())
+        assert "COVERING INDEX total_donor_days_covering (status=? AND donor=? AND day>? AND day<?)" in plan, plan
+    assert summarize(currency="NOK", ledger_filter=cut) == summarize(
+        currency="NOK", ledger_filter=cut, use_rollup=False
+    )
+
+
 @pytest.mark.parametrize("cut", [LedgerFilter(), LedgerFilter(donors=("NO", "NL"))], ids=["whole ledger", "two donors"])
 def test_the_pairs_disclosed_are_the_pairs_converted(ledger, cut):  # noqa: F811
     sql, params = sqlite_daily._converted_pairs(cut, "EUR")

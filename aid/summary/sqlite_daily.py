@@ -20,14 +20,14 @@ exact path's `convert_rows`.
 
 The daily totals are read through an index holding every column (total_summary_covering,
 SQLite only, aid migration 0017), in (donor, kind, currency, day) order: a summary by donor is
-aggregated as the index comes, without sorting, and a few donors are a range of it each.
+aggregated as the index comes, without sorting, and a few donors are a range of it each. A few
+donors between two dates are a range each of total_donor_days_covering (migration 0022), which
+leads with the day.
 """
 
-from dataclasses import replace
 from decimal import Decimal
 
 from django.db import OperationalError, connection
-from django.db.models import DateField, F, Func
 
 from aid.models import LedgerTotal
 from aid.summary import exact
@@ -129,15 +129,10 @@ def refresh_statistics(rows_written: int) -> None:
 
 
 def _selected(ledger_filter):
-    if not ledger_filter.donors:
-        return ledger_filter.on_totals(LedgerTotal.objects.all())
-    # A few donors: their ranges of the covering index, the dates checked in it. Compared as
-    # `+day`, which no index can serve, or SQLite takes the narrower (status, donor, day) index
-    # with a lookup in the table per row (3x slower).
-    undated = replace(ledger_filter, date_from=None, date_to=None).on_totals(LedgerTotal.objects.all())
-    undated = undated.alias(unindexed_day=Func(F("day"), template="+%(expressions)s", output_field=DateField()))
-    bounds = {"unindexed_day__gte": ledger_filter.date_from, "unindexed_day__lte": ledger_filter.date_to}
-    return undated.filter(**{lookup: day for lookup, day in bounds.items() if day})
+    """The daily totals the filter selects. SQLite reads a few donors between two dates as a range
+    of total_donor_days_covering per donor (aid migration 0022), a few donors without dates and
+    the whole ledger from total_summary_covering, in the order a summary by donor adds them."""
+    return ledger_filter.on_totals(LedgerTotal.objects.all())
 
 
 def _daily_rows(group_by: str, ledger_filter):
