@@ -49,8 +49,12 @@ def ledger():
 @pytest.mark.parametrize("group_by", GROUPS)
 def test_the_sql_paths_equal_the_exact_path(ledger, currency, group_by, monkeypatch):
     fell_back = []
-    exact_parts = exact.parts
-    monkeypatch.setattr(exact, "parts", lambda *question: fell_back.append(question) or exact_parts(*question))
+
+    def recorded(real):
+        return lambda *question: fell_back.append(question) or real(*question)
+
+    for name in ("parts", "convert_rows"):  # the exact path, or its conversion of one-rate parts in Python
+        monkeypatch.setattr(exact, name, recorded(getattr(exact, name)))
     for rates in RATE_RULES:
         fast = summarize(group_by=group_by, currency=currency, rates=rates)
         assert not fell_back, f"the SQL paths did not answer {rates}: nothing was compared"
@@ -60,17 +64,35 @@ def test_the_sql_paths_equal_the_exact_path(ledger, currency, group_by, monkeypa
         assert fast == exact_answer, (group_by, currency, rates)
 
 
+@pytest.mark.parametrize("rates", RATE_RULES, ids=str)
 @pytest.mark.parametrize("currency", ["EUR", "NOK", "JPY"])
-def test_dates_cutting_a_month_agree_too(ledger, currency):
+def test_dates_cutting_a_month_agree_too(ledger, currency, rates):
     cut = LedgerFilter(donors=("NO",), date_from=date(2025, 8, 1), date_to=date(2025, 8, 3))
-    fast = summarize(currency=currency, ledger_filter=cut)
-    assert fast == summarize(currency=currency, ledger_filter=cut, use_rollup=False)
+    fast = summarize(currency=currency, ledger_filter=cut, rates=rates)
+    assert fast == summarize(currency=currency, ledger_filter=cut, rates=rates, use_rollup=False)
     assert fast.total.pledges == 2 and fast.total.undisclosed_pledges == 1
 
 
-def test_a_target_outside_the_rollup_is_answered_from_the_daily_totals(ledger):
-    assert fast_daily.parts("donor", "NOK", Rates(), LedgerFilter()) is not None
-    assert fast_daily.parts("donor", "NOK", Rates("latest"), LedgerFilter()) is None  # not its case
+@pytest.mark.parametrize("rates", RATE_RULES, ids=str)
+def test_a_target_outside_the_rollup_is_answered_from_the_daily_totals(ledger, rates):
+    daily, exactly = (path.parts("donor", "NOK", rates, LedgerFilter()) for path in (fast_daily, exact))
+    assert (daily.converted, daily.counts, daily.disclosed()) == (
+        exactly.converted,
+        exactly.counts,
+        exactly.disclosed(),
+    )
+
+
+@pytest.mark.parametrize("rates", RATE_RULES[1:], ids=str)
+def test_one_rate_parts_converted_in_sql_name_a_currency_without_a_rate_as_the_exact_path(ledger, rates):
+    """A currency no rate is held for: the SQL conversion has no quote for it and leaves the
+    question to the exact path, which names it."""
+    from ledger.rates import MissingRate
+
+    record("pledge", ref="NL-CHF", donor="NL", amount="5", currency="CHF", date="2025-08-04")
+    for use_rollup in (True, False):
+        with pytest.raises(MissingRate, match="CHF"):
+            summarize(group_by="package", currency="NOK", rates=rates, use_rollup=use_rollup)
 
 
 def off_by_a_cent(path, monkeypatch, rates_mode: str) -> None:

@@ -22,7 +22,7 @@ from django.db.models.functions import Coalesce
 
 from aid import asof
 from aid.models import Delivery, LedgerTotal, Pledge, Status
-from aid.summary import exact, fast_daily, sqlite_daily
+from aid.summary import exact, fast_daily, one_rate, sqlite_daily
 from aid.summary.exact_records import record_group_key
 from aid.summary.parts import group_expression
 from ledger import daily
@@ -155,7 +155,7 @@ def parts(group_by: str, target: str, rates, ledger_filter):
         return None
     rows, params = netted_rows(group_by, ledger_filter)
     if rates.mode != "transaction":
-        return sqlite_daily.one_rate_parts(rows, params, group_by, target, rates)
+        return one_rate.parts(rows, params, group_by, target, rates)
     if _rates_held_then_are_rates_now(ledger_filter.as_of):  # the SQL paths convert at the rates of now
         if sqlite_daily.supported():
             return sqlite_daily.rows_parts(rows, params, group_by, target)

@@ -7,7 +7,7 @@ from django.db.models import Sum
 
 from aid.models import LedgerTotal
 from aid.summary.parts import Parts, group_expression, key_value
-from ledger.conversion import Rates, convert
+from ledger.conversion import Converter, Rates
 from ledger.money import Money, from_minor
 
 
@@ -33,17 +33,19 @@ def _first_checked(row: dict) -> tuple:
 def convert_rows(rows: list[dict], group_by: str, target: str, rates: Rates):
     """Each row is one part: converted exactly, rounded half up, added to its group."""
     book = rates.book_for(target, ((row["currency"], row.get("day")) for row in rows))
-    result = Parts()
+    converter = Converter(to=target, book=book, rates=rates)
+    result, disclosed = Parts(), set()
     # In currency and day order: a missing rate is named as the first one found, and the paths
     # read their rows in different orders (verify compared "AUD" with "NOK" on a ledger without rates).
     for row in sorted(rows, key=_first_checked):
         key = key_value(group_by, row["group_key"])
         value = 0
-        if row["currency"]:
-            money = Money(from_minor(int(row["amount_minor"]), row["currency"]), row["currency"])
-            conversion = convert(money, to=target, on=row.get("day"), book=book, rates=rates)
+        if currency := row["currency"]:
+            day = row.get("day")
+            conversion = converter.convert(Money(from_minor(int(row["amount_minor"]), currency), currency), day)
             value = conversion.result.amount
-            if conversion.converted:
+            if conversion.converted and (currency, day) not in disclosed:  # its two quotes, once
+                disclosed.add((currency, day))
                 result.disclose(conversion.source_quote)
                 result.disclose(conversion.target_quote)
         result.add(key, row["kind"], value, row["records"], row["undisclosed"])

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import connections, router, transaction
 
 from aid.models import LedgerTotal
-from aid.summary import fast_monthly, held_targets, rollup
+from aid.summary import fast_monthly, held_targets, one_rate, rollup
 from aid.summary.conversion_sql import CONVERTED_MINOR, MISSING_RATE, rate_joins, unit_row
 from aid.summary.parts import Parts, group_expression, key_value
 from aid.summary.rate_days import RateDays
@@ -53,8 +53,10 @@ def _daily_rows(group_by: str, ledger_filter):
 
 
 def parts(group_by: str, target: str, rates, ledger_filter):
-    if not daily.supported() or rates.mode != "transaction":
+    if not daily.supported():
         return None
+    if rates.mode != "transaction":  # dates cutting a month (whole months: fast_monthly's rollup rows)
+        return one_rate.parts(*_daily_rows(group_by, ledger_filter), group_by, target, rates)
     alias = router.db_for_read(LedgerTotal)  # a replica, for a reader
     held = target in rollup.fast_targets(alias)
     whole, cut = fast_monthly.month_split(ledger_filter) if held else (None, [ledger_filter])

@@ -12,10 +12,9 @@ from decimal import Decimal
 
 from django.contrib.postgres.aggregates import BitOr
 from django.db import connections, router
-from django.db.models import Sum
 
 from aid.models import ConvertedTotal, DonorMonthTotal
-from aid.summary import exact, rollup
+from aid.summary import one_rate, rollup
 from aid.summary.parts import Parts, group_expression, key_value
 from aid.summary.rate_days import RateDays, next_month
 from ledger import daily
@@ -127,10 +126,6 @@ def disclose_transaction_rates(result, target: str, ledger_filter) -> None:
 
 def _fixed_rate_parts(group_by: str, target: str, rates, ledger_filter):
     """A fixed day or `latest`: one rate per currency, so parts are per (group, currency)."""
-    rows = list(
-        _rollup_rows("EUR", ledger_filter, group_by)  # every rollup row carries the raw amounts
-        .values("group_key", "kind", "currency")
-        .annotate(amount_minor=Sum("amount_minor"), records=Sum("records"), undisclosed=Sum("undisclosed"))
-        .order_by()
-    )
-    return exact.convert_rows(rows, group_by, target, rates)
+    columns = ("group_key", "kind", "currency", "amount_minor", "records", "undisclosed")
+    rows = _rollup_rows("EUR", ledger_filter, group_by).values(*columns)  # every rollup row carries the raw amounts
+    return one_rate.parts(*rows.query.sql_with_params(), group_by, target, rates)

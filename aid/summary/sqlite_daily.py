@@ -16,7 +16,7 @@ the exact path answers. So it does for a missing rate (a row without its factors
 the exact path names the rate) and a sum past 64 bits. The rates used are disclosed from the
 same factors, read only when asked for.
 With a fixed day or `latest` the parts are summed per currency in SQL and converted by the
-exact path's `convert_rows`.
+exact path's `convert_rows` (aid.summary.one_rate).
 
 The daily totals are read through an index holding every column (total_summary_covering,
 SQLite only, aid migration 0017), in (donor, kind, currency, day) order: a summary by donor is
@@ -30,7 +30,7 @@ from decimal import Decimal
 from django.db import OperationalError, connection
 
 from aid.models import LedgerTotal
-from aid.summary import exact
+from aid.summary import one_rate
 from aid.summary.disclosure import SqlRateDays
 from aid.summary.parts import Parts, group_expression, key_value
 from ledger.conversion import Rates
@@ -110,11 +110,6 @@ FROM r JOIN ledger_exchangerate e INDEXED BY exchangerate_covering ON e.currency
 
 _TARGET_DAYS = " UNION ALL SELECT DISTINCT %s, day FROM p"
 
-_PER_CURRENCY = """
-SELECT t.group_key, t.kind, t.currency, SUM(t.amount_minor), SUM(t.records), SUM(t.undisclosed)
-FROM ({rows}) t GROUP BY t.group_key, t.kind, t.currency
-"""
-
 
 def supported() -> bool:
     return connection.vendor == "sqlite"
@@ -156,7 +151,7 @@ def parts(group_by: str, target: str, rates: Rates, ledger_filter) -> Parts | No
         return None
     rows, params = _daily_rows(group_by, ledger_filter).sql_with_params()
     if rates.mode != "transaction":
-        return one_rate_parts(rows, params, group_by, target, rates)
+        return one_rate.parts(rows, params, group_by, target, rates)
     result = _converted(rows, params, group_by, target)
     if result is not None:
         _disclose(result, target, *_converted_pairs(ledger_filter, target))
@@ -212,13 +207,3 @@ def _disclose(result: Parts, target: str, pairs_sql: str, pairs_params) -> None:
     else:
         sql, params = _RATES_USED.format(pairs=pairs_sql, target_days=_TARGET_DAYS), (*pairs_params, target)
     result.disclose_days(SqlRateDays(sql, params, connection.alias))
-
-
-def one_rate_parts(rows: str, params, group_by: str, target: str, rates: Rates) -> Parts:
-    """A fixed day or `latest`: one rate per currency, so a part is all of a currency in a group
-    (a few rows, summed in SQL over the same selection), converted by the exact path's code."""
-    with connection.cursor() as cursor:
-        cursor.execute(_PER_CURRENCY.format(rows=rows), params)
-        fetched = cursor.fetchall()
-    names = ("group_key", "kind", "currency", "amount_minor", "records", "undisclosed")
-    return exact.convert_rows([dict(zip(names, row, strict=True)) for row in fetched], group_by, target, rates)
