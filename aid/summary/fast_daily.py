@@ -15,7 +15,7 @@ from django.db import connections, router, transaction
 
 from aid.models import LedgerTotal
 from aid.summary import fast_monthly, held_targets, one_rate, rollup
-from aid.summary.conversion_sql import CONVERTED_MINOR, MISSING_RATE, rate_joins, unit_row
+from aid.summary.conversion_sql import CONVERTED_MINOR, MISSING_RATE, STATEMENT_SETTINGS, rate_joins, unit_row
 from aid.summary.parts import Parts, group_expression, key_value
 from aid.summary.rate_days import RateDays
 from ledger import daily
@@ -27,11 +27,6 @@ FROM ({rows}) t
 {joins}
 GROUP BY t.group_key, t.kind
 """
-
-# For this statement only (transaction-local), as a DBA would run it: a whole-ledger question
-# converts ~860,000 daily rows at 1M + 1M records, enough for PostgreSQL to JIT-compile it
-# (hundreds of ms, more than it saves), and its hashes outgrow the default 4 MB work_mem.
-_SETTINGS = "SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"
 
 
 # The parts and, in the same scan, the days each currency has amounts on per month (as the
@@ -89,7 +84,7 @@ def rows_parts(rows: str, params, group_by: str, target: str, ledger_filter, *, 
     days = (ledger_filter.date_from or date.min, ledger_filter.date_to or date.max)
     alias = router.db_for_read(LedgerTotal)  # a replica, for a reader
     with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
-        cursor.execute(_SETTINGS)
+        cursor.execute(STATEMENT_SETTINGS)
         cursor.execute(sql, (*params, target, *days, *days))
         fetched = cursor.fetchall()
     if not disclose:
