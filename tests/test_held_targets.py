@@ -15,7 +15,7 @@ from django.db import connection, transaction
 
 from aid import services
 from aid.importing import import_ledger
-from aid.models import ConvertedTotal, DonorMonthTotal, HeldTarget, Pledge
+from aid.models import ConvertedTotal, DonorMonthTotal, HeldTarget, Pledge, ProgrammeMonthTotal
 from aid.summary import LedgerFilter, Rates, exact, fast_monthly, held_targets, rollup, summarize
 from tests.builders import rate, record, row
 from tests.test_import import csv_of
@@ -40,6 +40,8 @@ def test_a_held_target_is_answered_from_the_monthly_rows(ledger):  # noqa: F811
     assert "NOK" in rollup.fast_targets() and HeldTarget.objects.filter(code="NOK").exists()
     assert ConvertedTotal.objects.filter(target="NOK").count() == ConvertedTotal.objects.filter(target="EUR").count()
     assert DonorMonthTotal.objects.filter(target="NOK").count() == DonorMonthTotal.objects.filter(target="EUR").count()
+    programme_rows = ProgrammeMonthTotal.objects.filter
+    assert programme_rows(target="NOK").count() == programme_rows(target="EUR").count() > 0
     answers_alike("NOK")
     assert not held_targets.hold("NOK"), "held already: nothing to do"
 

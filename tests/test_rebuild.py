@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from aid import staging
-from aid.models import ConvertedTotal, DonorMonthTotal, LedgerTotal, Pledge, Status
+from aid.models import ConvertedTotal, DonorMonthTotal, LedgerTotal, Pledge, ProgrammeMonthTotal, Status
 from ledger import daily
 from ledger.models import DailyRate
 from ledger.services import load_ecb_rates
@@ -68,6 +68,7 @@ def test_rebuild_from_scratch_gives_what_every_write_stored(refill_after, monkey
     LedgerTotal.objects.create(kind="pledge", status="published", donor="XX", programme="X", day=date(2020, 1, 1))
     ConvertedTotal.objects.all().delete()
     DonorMonthTotal.objects.update(converted_minor=1)  # the narrow monthly rows too
+    ProgrammeMonthTotal.objects.update(records=0)
     Pledge.objects.update(delivered_minor=7, deliveries_count=9, undisclosed_deliveries=3)
 
     call_command("rebuild_totals")

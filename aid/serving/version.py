@@ -18,6 +18,7 @@ NOT_WATCHED = {
     "LedgerTotal",
     "ConvertedTotal",
     "DonorMonthTotal",
+    "ProgrammeMonthTotal",
     "QualifiedCount",
     "DailyRate",
     "DailyFactor",

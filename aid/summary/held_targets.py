@@ -94,13 +94,13 @@ def _build(code: str, cap: int | None):
     with connection.cursor() as cursor, staging.batch_planner(cursor, staging.HASH_JOIN_ROWS):
         _delete_rows(cursor, code)  # an earlier attempt's, if any
         cursor.execute(rollup.insert_sql("TRUE", [code]))
-        cursor.execute(rollup.narrow_insert_sql("c.target = %s"), [code])
+        rollup.insert_narrow(cursor, "c.target = %s", [code])
     return built_at
 
 
 def _delete_rows(cursor, code: str) -> None:
     cursor.execute("DELETE FROM aid_convertedtotal WHERE target = %s", [code])
-    cursor.execute("DELETE FROM aid_donormonthtotal WHERE target = %s", [code])
+    rollup.delete_narrow(cursor, "target = %s", [code])
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 
 from aid import staging, writelock
-from aid.models import ConvertedTotal, DonorMonthTotal, HeldTarget, Kind, Status
+from aid.models import ConvertedTotal, DonorMonthTotal, HeldTarget, Kind, ProgrammeMonthTotal, Status
 from aid.phases import phase
 from aid.staging import analyze, copy_rows, temp_table
 from aid.summary.conversion_sql import (
@@ -113,28 +113,55 @@ FROM (
 """
 
 
-# aid_donormonthtotal (DonorMonthTotal): aid_convertedtotal summed over programme and package.
-NARROW_COLUMNS = "target, kind, status, donor, currency, month"
+@dataclass(frozen=True)
+class Narrow:
+    """A narrow form of the rollup: aid_convertedtotal summed over the keys it leaves out, so a
+    question that names none of those reads a few rows per donor and month (aid.summary.fast_monthly)."""
 
+    model: type
+    key: tuple[str, ...]  # target, ..., month
 
-NARROW_KEY = tuple(NARROW_COLUMNS.split(", "))
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
 
+    @property
+    def columns(self) -> str:
+        return ", ".join(self.key)
 
-def narrow_insert_sql(where: str, *, keys: str = "") -> str:
-    """Recompute the narrow rows of the rollup rows `c` selected by `where` (joined with `keys`)."""
-    return f"INSERT INTO aid_donormonthtotal ({NARROW_COLUMNS}, {', '.join(CONVERTED_VALUES)}) {_narrow_rows_sql(where, keys=keys)}"
-
-
-def _narrow_rows_sql(where: str, *, keys: str = "") -> str:
-    """The narrow rows of the rollup rows `c` selected by `where`, in NARROW_KEY + CONVERTED_VALUES."""
-    return f"""
-SELECT c.target, c.kind, c.status, c.donor, c.currency, c.month, SUM(c.amount_minor),
+    def rows_sql(self, where: str, *, keys: str = "") -> str:
+        """Its rows recomputed from the rollup rows `c` selected by `where` (joined with `keys`),
+        in key + CONVERTED_VALUES order."""
+        return f"""
+SELECT {", ".join(f"c.{name}" for name in self.key)}, SUM(c.amount_minor),
        CASE WHEN bool_or(c.converted_minor IS NULL) THEN NULL ELSE SUM(c.converted_minor)::bigint END,
        SUM(c.records), SUM(c.undisclosed), bit_or(c.days_mask)
 FROM aid_convertedtotal c {keys}
 WHERE {where}
-GROUP BY 1, 2, 3, 4, 5, 6
+GROUP BY {", ".join(f"c.{name}" for name in self.key)}
 """
+
+    def insert_sql(self, where: str, *, keys: str = "") -> str:
+        return f"INSERT INTO {self.table} ({self.columns}, {', '.join(CONVERTED_VALUES)}) {self.rows_sql(where, keys=keys)}"
+
+
+# Without programme and package (a summary by donor, year or month), and without package only.
+NARROWS = (
+    Narrow(DonorMonthTotal, ("target", "kind", "status", "donor", "currency", "month")),
+    Narrow(ProgrammeMonthTotal, ("target", "kind", "status", "donor", "programme", "currency", "month")),
+)
+
+
+def insert_narrow(cursor, where: str, params, *, keys: str = "") -> None:
+    """Recompute every narrow form's rows of the rollup rows `c` selected by `where`."""
+    for narrow in NARROWS:
+        cursor.execute(narrow.insert_sql(where, keys=keys), params)
+
+
+def delete_narrow(cursor, where: str, params) -> None:
+    """Delete every narrow form's rows selected by `where` (over its own columns)."""
+    for narrow in NARROWS:
+        cursor.execute(f"DELETE FROM {narrow.table} WHERE {where}", params)
 
 
 def _refresh_narrow(cursor) -> None:
@@ -142,12 +169,13 @@ def _refresh_narrow(cursor) -> None:
     (`target = ANY`: the indexes lead with the target, so each key is a few index probes)."""
     keys = "(SELECT DISTINCT status, donor, month FROM rollup_keys) k"
     targets = [fast_targets()]
-    cursor.execute(
-        f"DELETE FROM aid_donormonthtotal n USING {keys} "
-        "WHERE n.target = ANY(%s) AND n.status = k.status AND n.donor = k.donor AND n.month = k.month",
-        targets,
-    )
-    cursor.execute(narrow_insert_sql("c.target = ANY(%s)", keys=f"JOIN {keys} USING (status, donor, month)"), targets)
+    for narrow in NARROWS:
+        cursor.execute(
+            f"DELETE FROM {narrow.table} n USING {keys} "
+            "WHERE n.target = ANY(%s) AND n.status = k.status AND n.donor = k.donor AND n.month = k.month",
+            targets,
+        )
+    insert_narrow(cursor, "c.target = ANY(%s)", targets, keys=f"JOIN {keys} USING (status, donor, month)")
 
 
 def _refresh_keys(keys: set[tuple]) -> None:
@@ -193,7 +221,8 @@ def _analyze() -> None:
 def analyze_rollup() -> None:
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE aid_convertedtotal")
-        cursor.execute("ANALYZE aid_donormonthtotal")
+        for narrow in NARROWS:
+            cursor.execute(f"ANALYZE {narrow.table}")
 
 
 def touch(contributions) -> None:
@@ -253,15 +282,16 @@ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"""
     analyze(cursor, "rollup_added")
     changed = _add_rows(cursor, "rollup_added", "aid_convertedtotal", ("target", *KEY_NAMES, "month"))
     pending.added += changed // len(targets)
-    cursor.execute(
-        f"""CREATE TEMPORARY TABLE narrow_added AS
-SELECT {NARROW_COLUMNS}, SUM(amount_minor) AS amount_minor,
+    for narrow in NARROWS:
+        cursor.execute(
+            f"""CREATE TEMPORARY TABLE narrow_added AS
+SELECT {narrow.columns}, SUM(amount_minor) AS amount_minor,
        CASE WHEN bool_or(converted_minor IS NULL) THEN NULL ELSE SUM(converted_minor)::bigint END AS converted_minor,
        SUM(records) AS records, SUM(undisclosed) AS undisclosed, bit_or(days_mask) AS days_mask
-FROM rollup_added GROUP BY 1, 2, 3, 4, 5, 6"""
-    )
-    _add_rows(cursor, "narrow_added", "aid_donormonthtotal", NARROW_KEY)
-    cursor.execute("DROP TABLE narrow_added")
+FROM rollup_added GROUP BY {narrow.columns}"""
+        )
+        _add_rows(cursor, "narrow_added", narrow.table, narrow.key)
+        cursor.execute("DROP TABLE narrow_added")
     cursor.execute("DROP TABLE rollup_added")
 
 
@@ -333,8 +363,8 @@ def refresh_from(day: date, currencies=None) -> None:
             return
         cursor.execute("DELETE FROM aid_convertedtotal WHERE month >= %s", [month])
         cursor.execute(insert_sql("t.day >= %s"), [month])
-        cursor.execute("DELETE FROM aid_donormonthtotal WHERE month >= %s", [month])
-        cursor.execute(narrow_insert_sql("c.month >= %s"), [month])
+        delete_narrow(cursor, "month >= %s", [month])
+        insert_narrow(cursor, "c.month >= %s", [month])
 
 
 @transaction.atomic
@@ -344,7 +374,8 @@ def rebuild() -> None:
     writelock.take()
     with connection.cursor() as cursor, staging.batch_planner(cursor, staging.HASH_JOIN_ROWS):
         staging.make_equal(cursor, ConvertedTotal, CONVERTED_KEY, CONVERTED_VALUES, _rows_sql("TRUE"), [])
-        staging.make_equal(cursor, DonorMonthTotal, NARROW_KEY, CONVERTED_VALUES, _narrow_rows_sql("TRUE"), [])
+        for narrow in NARROWS:
+            staging.make_equal(cursor, narrow.model, narrow.key, CONVERTED_VALUES, narrow.rows_sql("TRUE"), [])
 
 
 def differences() -> list[str]:
@@ -354,10 +385,11 @@ def differences() -> list[str]:
         return []
     values = "amount_minor, converted_minor, records, undisclosed, days_mask"
     rollup = _differing("aid_convertedtotal", f"target, {KEY_COLUMNS}, month, {values}", _rows_sql("TRUE"))
-    narrow = _differing("aid_donormonthtotal", f"{NARROW_COLUMNS}, {values}", _narrow_rows_sql("TRUE"))
-    return [f"converted total differs: {row}" for row in rollup] + [
-        f"donor month total differs: {row}" for row in narrow
-    ]
+    differing = [f"converted total differs: {row}" for row in rollup]
+    for narrow in NARROWS:
+        rows = _differing(narrow.table, f"{narrow.columns}, {values}", narrow.rows_sql("TRUE"))
+        differing += [f"{narrow.model._meta.verbose_name} differs: {row}" for row in rows]
+    return differing
 
 
 def _differing(table: str, columns: str, rows_sql: str) -> list[tuple]:
