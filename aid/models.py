@@ -358,6 +358,9 @@ class ConvertedTotal(MonthlyConverted):
         indexes = [
             models.Index(fields=["target", "status", "month"], name="converted_target_status_month"),
             models.Index(fields=["target", "status", "donor", "month"], name="converted_target_donor_month"),
+            # A package filter (a package's page, the programme page's drawn packages) reads its own
+            # rows, where it read every row of the target (30 of PURL's 5,000 packages: 0.47 s).
+            models.Index(fields=["target", "status", "package"], name="converted_target_package"),
         ]
 
     def __str__(self):

@@ -246,3 +246,17 @@ def test_month_split_selects_every_day_once():
                 assert len(chosen) == int(inside), (first, last, day)
             if whole:
                 assert whole.whole_months
+
+
+def test_a_package_filter_is_a_range_of_the_rollups_package_index(ledger):
+    """A package's rows are found by index (30 of PURL's 5,000 packages read 580,000 rows at 1M + 1M:
+    0.47 s, now 0.17 s). Sequential scans are off: on this small ledger one would be cheaper."""
+    cut = LedgerFilter(programmes=("PURL",), packages=("PURL-1", ""))
+    rows = fast_monthly._rollup_rows("EUR", cut, "donor").values("group_key", "converted_minor")
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = " ".join(row[0] for row in cursor.fetchall())
+    assert "converted_target_package" in plan, plan
+    assert summarize(ledger_filter=cut) == summarize(ledger_filter=cut, use_rollup=False)
