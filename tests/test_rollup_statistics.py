@@ -19,11 +19,11 @@ def estimated_rows(table: str) -> float:
         return cursor.fetchone()[0]
 
 
-def imported_month_rows(monkeypatch, threshold: int) -> None:
+def imported_month_rows(monkeypatch, threshold: int, months: int = 12) -> None:
     donor("NL")
     rate("USD", "2025-01-01", "1.1000")
     monkeypatch.setattr(rollup, "FRESH_STATISTICS_AFTER", threshold)
-    months = [f"2025-{month:02d}-03" for month in range(1, 13)]  # 12 (key, month) rows per target
+    months = [f"2025-{month:02d}-03" for month in range(1, months + 1)]  # a (key, month) row each per target
     report = import_ledger(csv_of(*(row("pledge", ref=f"P-{day}", date=day, currency="USD") for day in months)))
     assert report.ok
 
@@ -35,6 +35,34 @@ def test_an_import_touching_many_rows_analyzes_the_totals(monkeypatch):
         assert estimated_rows("aid_convertedtotal") == cursor.fetchone()[0] > 0
         cursor.execute("SELECT count(*) FROM aid_ledgertotal")
         assert estimated_rows("aid_ledgertotal") == cursor.fetchone()[0] > 0
+        for narrow in rollup.NARROWS:
+            cursor.execute(f"SELECT count(*) FROM {narrow.table}")
+            assert estimated_rows(narrow.table) == cursor.fetchone()[0] > 0, narrow.table
+
+
+def test_an_import_of_qualified_amounts_analyzes_their_counts(monkeypatch):
+    donor("NL")
+    monkeypatch.setattr(rollup, "FRESH_STATISTICS_AFTER", 12)
+    rows = [
+        row("pledge", ref=f"Q-{month}", date=f"2025-{month:02d}-03", amount_qualifier="approx")
+        for month in range(1, 13)
+    ]
+    assert import_ledger(csv_of(*rows)).ok
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM aid_qualifiedcount")
+        assert estimated_rows("aid_qualifiedcount") == cursor.fetchone()[0] == 12
+
+
+def test_rebuild_totals_leaves_fresh_statistics(monkeypatch):
+    from aid.summary import totals
+
+    # Too few rows to analyze, and a count no other test leaves (ANALYZE's estimates outlive a
+    # test's rolled-back transaction).
+    imported_month_rows(monkeypatch, threshold=13, months=7)
+    totals.rebuild()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM aid_convertedtotal")
+        assert estimated_rows("aid_convertedtotal") == cursor.fetchone()[0] > 0
 
 
 def test_a_small_write_leaves_the_statistics_to_autovacuum(monkeypatch):

@@ -212,9 +212,15 @@ def _refresh_keys(keys: set[tuple]) -> None:
 FRESH_STATISTICS_AFTER = 1000
 
 
-def _analyze() -> None:
+def analyze_totals() -> None:
+    """Fresh statistics for every pre-aggregate after a bulk write: the daily totals, the qualifier
+    counts beside them and the rollup (planned as nearly empty, the overview's counts for PURL
+    sorted 57,000 rows on disk: 177 ms, 33 ms once analyzed)."""
+    if not daily.supported():
+        return
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE aid_ledgertotal")
+        cursor.execute("ANALYZE aid_qualifiedcount")
     analyze_rollup()
 
 
@@ -329,7 +335,7 @@ def deferred():
                 _refresh_keys(pending.keys)
             if len(pending.keys) + pending.added >= FRESH_STATISTICS_AFTER:
                 with phase("analyze totals"):
-                    _analyze()
+                    analyze_totals()
     finally:
         _pending.reset(token)
 

@@ -154,4 +154,5 @@ def rebuild() -> int:
     rollup.rebuild()
     progress.rebuild()
     sqlite_daily.refresh_statistics(rows)
+    rollup.analyze_totals()  # every table was rewritten
     return rows
