@@ -113,6 +113,12 @@ FROM (
 """
 
 
+# The figures of rollup rows summed into one narrow row (`a`: the rows' alias and a dot, or '').
+_SUMMED = """SUM({a}amount_minor) AS amount_minor,
+       CASE WHEN bool_or({a}converted_minor IS NULL) THEN NULL ELSE SUM({a}converted_minor)::bigint END AS converted_minor,
+       SUM({a}records) AS records, SUM({a}undisclosed) AS undisclosed, bit_or({a}days_mask) AS days_mask"""
+
+
 @dataclass(frozen=True)
 class Narrow:
     """A narrow form of the rollup: aid_convertedtotal summed over the keys it leaves out, so a
@@ -133,9 +139,7 @@ class Narrow:
         """Its rows recomputed from the rollup rows `c` selected by `where` (joined with `keys`),
         in key + CONVERTED_VALUES order."""
         return f"""
-SELECT {", ".join(f"c.{name}" for name in self.key)}, SUM(c.amount_minor),
-       CASE WHEN bool_or(c.converted_minor IS NULL) THEN NULL ELSE SUM(c.converted_minor)::bigint END,
-       SUM(c.records), SUM(c.undisclosed), bit_or(c.days_mask)
+SELECT {", ".join(f"c.{name}" for name in self.key)}, {_SUMMED.format(a="c.")}
 FROM aid_convertedtotal c {keys}
 WHERE {where}
 GROUP BY {", ".join(f"c.{name}" for name in self.key)}
@@ -290,11 +294,8 @@ GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"""
     pending.added += changed // len(targets)
     for narrow in NARROWS:
         cursor.execute(
-            f"""CREATE TEMPORARY TABLE narrow_added AS
-SELECT {narrow.columns}, SUM(amount_minor) AS amount_minor,
-       CASE WHEN bool_or(converted_minor IS NULL) THEN NULL ELSE SUM(converted_minor)::bigint END AS converted_minor,
-       SUM(records) AS records, SUM(undisclosed) AS undisclosed, bit_or(days_mask) AS days_mask
-FROM rollup_added GROUP BY {narrow.columns}"""
+            f"CREATE TEMPORARY TABLE narrow_added AS "
+            f"SELECT {narrow.columns}, {_SUMMED.format(a='')} FROM rollup_added GROUP BY {narrow.columns}"
         )
         _add_rows(cursor, "narrow_added", narrow.table, narrow.key)
         cursor.execute("DROP TABLE narrow_added")
