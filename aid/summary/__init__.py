@@ -2,8 +2,10 @@
 
 The API's `summary/`, the charts, the cross-check and the admin read totals through
 `summarize`, so they can never disagree. Totals come from the pre-aggregated tables kept by
-`totals` (LedgerTotal, daily) and, on PostgreSQL, `rollup` (ConvertedTotal, monthly), never
-from a loop over records.
+`totals` (LedgerTotal, daily) and, on PostgreSQL, `rollup` (ConvertedTotal, monthly, and its
+narrow forms summed over package, ProgrammeMonthTotal, and over programme and package,
+DonorMonthTotal: a question reads the narrowest that holds its keys), never from a loop over
+records.
 
 The rounding contract, for every path: a *part* is a sum of amounts in one currency converted
 at one rate (`value × r(target) / r(source)`, exact), rounded half up to the target's minor
@@ -16,10 +18,12 @@ currency within a group.
 The paths (`paths.summarize` picks one; each hands back `parts.Parts`):
 - fast, PostgreSQL only, in SQL with the conversion of `conversion_sql`:
   `fast_monthly` (the monthly rollup: whole months, the targets it holds) and `fast_daily` (the
-  daily totals: any target, `rates=transaction`; a target the rollup does not hold starts being
-  held, `held_targets`);
+  daily totals: any target; a target the rollup does not hold starts being held,
+  `held_targets`); with a fixed day or `latest` both hand their rows to `one_rate`, which
+  converts each currency's part in SQL at the quotes `Rates` picked;
 - fast, SQLite only: `sqlite_daily` (the daily totals; each part rounded half up in SQL with an
-  exact integer factor per currency and day, or summed per currency for one rate a currency);
+  exact integer factor per currency and day; for one rate a currency, summed per currency by
+  `one_rate` and converted by the exact path's `convert_rows`);
 - exact, any database, in Python with `ledger.conversion`: `exact` (the daily totals) and
   `exact_records` (the records themselves, for a filter the totals do not carry).
 The fast paths answer exactly what the exact path answers; `paths.path_differences`
