@@ -106,15 +106,11 @@ def convert(
 ) -> Conversion:
     """Convert with the rate `rates` picks for `on`, rounded half up; raises MissingRate.
 
-    Without a `book`, the rates are fetched for this one amount.
+    Without a `book`, the rates are fetched for this one amount (none for an amount already in `to`).
     """
-    if money.currency == to:
-        return unchanged(money, on)
     if book is None:
         book = rates.book_for(to, [(money.currency, on)])
-    return convert_with(
-        money, to=to, source_quote=rates.quote(book, money.currency, on), target_quote=rates.quote(book, to, on)
-    )
+    return Converter(to=to, book=book, rates=rates).convert(money, on)
 
 
 class Converter:
@@ -126,7 +122,7 @@ class Converter:
         self._quotes: dict[tuple[str, date | None], tuple[RateQuote, RateQuote]] = {}
 
     def convert(self, money: Money, on: date | None) -> Conversion:
-        """As `convert(money, to=…, on=on, book=…, rates=…)`; raises MissingRate."""
+        """The amount in the target at the rates `rates` picks for `on`, rounded half up; raises MissingRate."""
         if money.currency == self.to:
             return unchanged(money, on)
         quotes = self._quotes.get((money.currency, on))

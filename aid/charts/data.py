@@ -6,7 +6,9 @@ given as "at least" or "approximately" are said so in the hover text and the tab
 """
 
 import dataclasses
+import operator
 from decimal import Decimal
+from functools import reduce
 
 from django.db.models import Exists, OuterRef
 from django.http import Http404
@@ -329,11 +331,14 @@ def packages_chart(params: ChartParams, subject: str | None = None, *, whole: bo
 
 def _packages_with_records(programme: Programme, ledger_filter) -> list[str]:
     """The codes of the programme's packages that the filter selects a record of, oldest first."""
-    named = [
-        Exists(selectors.records(model, ledger_filter).filter(package_id=OuterRef("pk")))
-        for _kind, model in selectors.KINDS
-    ]
-    packages = Package.objects.filter(programme=programme).filter(named[0] | named[1])
+    named = reduce(
+        operator.or_,
+        (
+            Exists(selectors.records(model, ledger_filter).filter(package_id=OuterRef("pk")))
+            for _, model in selectors.KINDS
+        ),
+    )
+    packages = Package.objects.filter(programme=programme).filter(named)
     return list(packages.order_by("date", "code").values_list("code", flat=True))
 
 

@@ -16,6 +16,8 @@ fraction with a denominator below 10^13 is 0 or at least 10^-13 away from a half
 cost: one exact integer division instead of two divisions at 24 decimals, a round and a product.
 """
 
+from django.db import connections, transaction
+
 from ledger.currencies import MINOR_UNITS
 
 # For a converting statement only (run inside a transaction: the settings end with it), as a DBA
@@ -23,6 +25,14 @@ from ledger.currencies import MINOR_UNITS
 # ones) at 1M + 1M records, enough for PostgreSQL to JIT-compile it (hundreds of ms, more than it
 # saves), and its hashes and sorts outgrow the default 4 MB work_mem (they spilled to disk).
 STATEMENT_SETTINGS = "SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"
+
+
+def fetch_converting(alias: str, sql: str, params) -> list[tuple]:
+    """The rows of a converting statement, run with STATEMENT_SETTINGS in a transaction of its own."""
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+        cursor.execute(STATEMENT_SETTINGS)
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def unit_row(code: str, placeholder: bool = False) -> str:

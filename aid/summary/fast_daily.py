@@ -11,11 +11,11 @@ path answers, naming the currency and day) when an amount has no rate in the dai
 from datetime import date
 from decimal import Decimal
 
-from django.db import connections, router, transaction
+from django.db import router
 
 from aid.models import LedgerTotal
 from aid.summary import fast_monthly, held_targets, one_rate, rollup
-from aid.summary.conversion_sql import CONVERTED_MINOR, MISSING_RATE, STATEMENT_SETTINGS, rate_joins, unit_row
+from aid.summary.conversion_sql import CONVERTED_MINOR, MISSING_RATE, fetch_converting, rate_joins, unit_row
 from aid.summary.parts import Parts, group_expression, key_value
 from aid.summary.rate_days import RateDays
 from ledger import daily
@@ -83,10 +83,7 @@ def rows_parts(rows: str, params, group_by: str, target: str, ledger_filter, *, 
     sql = statement.format(converted=CONVERTED_MINOR, missing=MISSING_RATE, rows=rows, joins=joins)
     days = (ledger_filter.date_from or date.min, ledger_filter.date_to or date.max)
     alias = router.db_for_read(LedgerTotal)  # a replica, for a reader
-    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
-        cursor.execute(STATEMENT_SETTINGS)
-        cursor.execute(sql, (*params, target, *days, *days))
-        fetched = cursor.fetchall()
+    fetched = fetch_converting(alias, sql, (*params, target, *days, *days))
     if not disclose:
         fetched = [(True, *row[:5], None, row[5], None, None) for row in fetched]
     if any(part and missing for part, *_, missing, _month, _mask in fetched):

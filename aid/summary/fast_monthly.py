@@ -30,10 +30,9 @@ GROUP BY GROUPING SETS ((r.group_key, r.kind), (r.currency, r.month))
 """
 
 
-# The groupings DonorMonthTotal (the rollup without programme and package) can answer, and those
-# ProgrammeMonthTotal (without package) can.
-NARROW_GROUPS = ("donor", "year", "month")
-PROGRAMME_GROUPS = (*NARROW_GROUPS, "programme")
+# The groupings ProgrammeMonthTotal (the rollup without package) can answer; DonorMonthTotal
+# (without programme too) all but "programme".
+PROGRAMME_GROUPS = ("donor", "year", "month", "programme")
 
 
 def _monthly_model(ledger_filter, group_by: str = "donor"):

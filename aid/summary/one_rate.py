@@ -12,11 +12,11 @@ a missing rate).
 
 from decimal import Decimal
 
-from django.db import connections, router, transaction
+from django.db import connections, router
 
 from aid.models import LedgerTotal
 from aid.summary import exact
-from aid.summary.conversion_sql import CONVERTED_MINOR, MISSING_RATE, STATEMENT_SETTINGS, unit_row, units_values
+from aid.summary.conversion_sql import CONVERTED_MINOR, MISSING_RATE, fetch_converting, unit_row, units_values
 from aid.summary.parts import Parts, key_value
 from ledger import daily
 from ledger.conversion import Rates, rates_needed
@@ -83,10 +83,7 @@ def _converted_in_sql(rows: str, params, group_by: str, target: str, rates: Rate
         quotes=", ".join(["(%s, %s::numeric)"] * len(sources)) or _NO_QUOTES,
     )  # fmt: skip
     values = [value for code, quote in sources for value in (code, quote.rate)]
-    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
-        cursor.execute(STATEMENT_SETTINGS)
-        cursor.execute(sql, (*params, target, *values, quotes[target].rate))
-        fetched = cursor.fetchall()
+    fetched = fetch_converting(alias, sql, (*params, target, *values, quotes[target].rate))
     if any(missing for *_, missing in fetched):
         return None  # a currency without a quote: the exact path names it
     result = Parts()
