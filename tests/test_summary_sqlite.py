@@ -147,7 +147,7 @@ def test_a_few_donors_between_two_dates_are_a_range_of_the_day_led_index(ledger)
     sqlite_daily.refresh_statistics(rows_written=sqlite_daily.STATISTICS_AFTER)
     cut = LedgerFilter(donors=("NO", "NL"), date_from=date(2025, 8, 2), date_to=date(2025, 8, 30))
     rows, params = sqlite_daily._daily_rows("donor", cut).sql_with_params()
-    pairs, pairs_params = sqlite_daily._converted_pairs(cut, "NOK")
+    pairs, pairs_params = sqlite_daily._converted_pairs(rows, params, "NOK", sqlite_daily._whole_ledger_of(cut))
     statements = [(sqlite_daily._parts_sql("NOK", rows), sqlite_daily._parts_params("NOK", params)),
                   (pairs, pairs_params)]  # fmt: skip
     for sql, sql_params in statements:
@@ -162,7 +162,8 @@ def test_a_few_donors_between_two_dates_are_a_range_of_the_day_led_index(ledger)
 
 @pytest.mark.parametrize("cut", [LedgerFilter(), LedgerFilter(donors=("NO", "NL"))], ids=["whole ledger", "two donors"])
 def test_the_pairs_disclosed_are_the_pairs_converted(ledger, cut):  # noqa: F811
-    sql, params = sqlite_daily._converted_pairs(cut, "EUR")
+    rows, rows_params = sqlite_daily._daily_rows("donor", cut).sql_with_params()
+    sql, params = sqlite_daily._converted_pairs(rows, rows_params, "EUR", sqlite_daily._whole_ledger_of(cut))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         pairs = cursor.fetchall()

@@ -152,34 +152,41 @@ def parts(group_by: str, target: str, rates: Rates, ledger_filter) -> Parts | No
     rows, params = _daily_rows(group_by, ledger_filter).sql_with_params()
     if rates.mode != "transaction":
         return one_rate.parts(rows, params, group_by, target, rates)
-    result = _converted(rows, params, group_by, target)
-    if result is not None:
-        _disclose(result, target, *_converted_pairs(ledger_filter, target))
-    return result
+    return _converted_and_disclosed(rows, params, group_by, target, whole_ledger_of=_whole_ledger_of(ledger_filter))
 
 
-def _converted_pairs(ledger_filter, target: str) -> tuple[str, tuple]:
-    """The (currency, day) pairs converted, from the totals' own index. Over a whole ledger, the
-    currencies below the target and those above it: two ranges of (status, currency, day), each
-    read in order, so that the target's own days (most of a ledger in EUR) are not read. A filter
-    reads its rows as the parts did (two ranges would read the currency index and the table)."""
-    selected = _selected(ledger_filter).values("currency", "day")
-    if ledger_filter != type(ledger_filter)(status=ledger_filter.status):
-        return selected.exclude(currency__in=("", target)).distinct().query.sql_with_params()
-    below = selected.filter(currency__gt="", currency__lt=target).distinct()
-    above = selected.filter(currency__gt=target).distinct()
-    return below.union(above, all=True).query.sql_with_params()
+def _whole_ledger_of(ledger_filter) -> str | None:
+    """The status, when the filter selects every row of it; else None."""
+    return ledger_filter.status if ledger_filter == type(ledger_filter)(status=ledger_filter.status) else None
 
 
 def rows_parts(rows: str, params, group_by: str, target: str) -> Parts | None:
     """The parts of other daily rows `rows` selects (aid.summary.as_of_daily's: group_key, kind,
     currency, day, amount_minor, records, undisclosed), converted at the rates held now, and the
     rate days they used."""
+    return _converted_and_disclosed(rows, params, group_by, target)
+
+
+def _converted_and_disclosed(rows: str, params, group_by: str, target: str, *, whole_ledger_of=None) -> Parts | None:
+    """`whole_ledger_of`: the status when `rows` are all of the ledger's rows of that status."""
     result = _converted(rows, params, group_by, target)
     if result is not None:
-        pairs_sql = f"SELECT DISTINCT r.currency, r.day FROM ({rows}) r WHERE r.currency NOT IN ('', %s)"
-        _disclose(result, target, pairs_sql, (*params, target))
+        _disclose(result, target, *_converted_pairs(rows, params, target, whole_ledger_of))
     return result
+
+
+def _converted_pairs(rows: str, params, target: str, whole_ledger_of: str | None) -> tuple[str, tuple]:
+    """The (currency, day) pairs converted, read as the parts read their rows (the statement is
+    compiled once: building a second queryset cost a small question a millisecond). Over the
+    whole published ledger, from the totals' own index instead: the currencies below the target
+    and those above it, two ranges of (status, currency, day), each read in order, so that the
+    target's own days (most of a ledger in EUR) are not read."""
+    if whole_ledger_of is None:
+        return f"SELECT DISTINCT r.currency, r.day FROM ({rows}) r WHERE r.currency NOT IN ('', %s)", (*params, target)
+    selected = LedgerTotal.objects.filter(status=whole_ledger_of).values("currency", "day")
+    below = selected.filter(currency__gt="", currency__lt=target).distinct()
+    above = selected.filter(currency__gt=target).distinct()
+    return below.union(above, all=True).query.sql_with_params()
 
 
 def _converted(rows: str, params, group_by: str, target: str) -> Parts | None:
