@@ -43,9 +43,14 @@ class Kind(models.TextChoices):
     COVERED = "covered", "pledge with a delivery record"
 
 
-def in_language(english: str, dutch: str) -> str:
-    """The Dutch text when the active language is Dutch and there is one; else the English."""
-    return dutch if (get_language() or "en").startswith("nl") and dutch else english
+def wants_dutch() -> bool:
+    return (get_language() or "en").startswith("nl")
+
+
+def in_language(english: str, dutch: str, dutch_wanted: bool | None = None) -> str:
+    """The Dutch text when the active language is Dutch (or `dutch_wanted`, asked once for many
+    texts) and there is one; else the English."""
+    return dutch if (wants_dutch() if dutch_wanted is None else dutch_wanted) and dutch else english
 
 
 class Translated(models.Model):
@@ -179,6 +184,16 @@ class Package(MoneyFields, Translated, Described):
     @property
     def label(self) -> str:
         return self.name or self.code
+
+    @classmethod
+    def labels(cls, codes) -> dict[str, str]:
+        """{code: label} of many packages in one query, without building each (5,000 of them: 0.38 s).
+        Past a few hundred codes every package is read and the others dropped: a list of 5,000
+        parameters cost more to send and plan than the rows it spared."""
+        dutch, wanted = wants_dutch(), set(codes)
+        rows = cls.objects.order_by().values_list("code", "name_en", "name_nl")
+        rows = rows.filter(code__in=wanted) if len(wanted) <= 300 else [row for row in rows if row[0] in wanted]
+        return {code: in_language(english, nl, dutch) or code for code, english, nl in rows}
 
 
 class LedgerRecord(MoneyFields):
@@ -422,6 +437,34 @@ class ProgrammeMonthTotal(NarrowMonthly):
 
     def __str__(self):
         return f"{self.target} {self.kind} {self.donor}/{self.programme} {self.currency} {self.month}"
+
+
+class PackageTotal(MonthlyConverted):
+    """ConvertedTotal summed over donor and month: per (target, kind, status, programme, package, currency).
+
+    A summary by package over the whole ledger (no donor, no dates) reads these (~77,000 rows
+    per target at 1M + 1M records, a PURL package being shared by many donors) instead of the
+    rollup's 580,000. `days_mask` is the OR of its months' masks, kept for the shape every form
+    of the rollup shares and never read: the rate days come from the monthly forms. Written only
+    by aid.summary.rollup, from ConvertedTotal, in the same transaction.
+    """
+
+    target = models.CharField(max_length=3)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    programme = models.CharField(max_length=20)
+    package = models.CharField(max_length=40, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["target", "status", "programme", "package", "kind", "currency"], name="one_package_total"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.target} {self.kind} {self.programme}/{self.package} {self.currency}"
 
 
 class QualifiedCount(models.Model):

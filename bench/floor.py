@@ -15,7 +15,10 @@ from ledger.currencies import MINOR_UNITS
 DBA_SETTINGS = "SET work_mem = '256MB'; SET jit = off;"
 
 
-def summary_sql(currency: str = "EUR", rates: str = "transaction", donors=(), date_from=None, date_to=None) -> str:
+def summary_sql(
+    currency: str = "EUR", rates: str = "transaction", donors=(), date_from=None, date_to=None, group_by="donor"
+) -> str:
+    """The floor's formulation for the question; `group_by`: donor or package (a column of `ledger`)."""
     where = ["record IN ('pledge', 'delivery')"]
     if donors:
         where.append("donor IN (" + ", ".join(f"'{code}'" for code in donors) + ")")
@@ -38,21 +41,21 @@ def summary_sql(currency: str = "EUR", rates: str = "transaction", donors=(), da
     units = MINOR_UNITS[currency]
     return f"""
 WITH per_day AS (
-  SELECT donor, currency, date,
+  SELECT {group_by}, currency, date,
          sum(amount) FILTER (WHERE record = 'pledge')     AS p,
          sum(amount) FILTER (WHERE record = 'delivery')   AS d,
          count(amount) FILTER (WHERE record = 'pledge')   AS np,
          count(amount) FILTER (WHERE record = 'delivery') AS nd,
          count(*) FILTER (WHERE amount IS NULL)           AS nu
   FROM ledger WHERE {" AND ".join(where)}
-  GROUP BY donor, currency, date
+  GROUP BY {group_by}, currency, date
 ){latest}
-SELECT a.donor,
+SELECT a.{group_by},
        round(sum(a.p / r.rate * t.rate), {units}) AS pledged,
        round(sum(a.d / r.rate * t.rate), {units}) AS delivered,
        sum(a.np) AS pledges, sum(a.nd) AS deliveries, sum(a.nu) AS undisclosed
 FROM per_day a {rate_join}
-GROUP BY a.donor ORDER BY a.donor
+GROUP BY a.{group_by} ORDER BY a.{group_by}
 """
 
 

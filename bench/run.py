@@ -51,6 +51,13 @@ SUMMARIES = [
     ("summary by donor, NOK, transaction", "currency=NOK", {"currency": "NOK"}, 0.2),
     ("summary by donor, JPY, transaction", "currency=JPY", {"currency": "JPY"}, 0.2),
     ("summary by donor, USD, latest", "currency=USD&rates=latest", {"currency": "USD", "rates": "latest"}, 0.2),
+    ("summary by package, EUR, transaction", "group_by=package", {"group_by": "package"}, 0.2),
+    (
+        "summary by package, EUR, latest",
+        "group_by=package&rates=latest",
+        {"group_by": "package", "rates": "latest"},
+        0.2,
+    ),
     (
         "summary, 2 donors, dates cutting months, EUR",
         "donor=DE,PL&date_from=2024-03-15&date_to=2025-02-10",

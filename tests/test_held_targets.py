@@ -15,7 +15,7 @@ from django.db import connection, transaction
 
 from aid import services
 from aid.importing import import_ledger
-from aid.models import ConvertedTotal, DonorMonthTotal, HeldTarget, Pledge, ProgrammeMonthTotal
+from aid.models import ConvertedTotal, DonorMonthTotal, HeldTarget, PackageTotal, Pledge, ProgrammeMonthTotal
 from aid.summary import LedgerFilter, Rates, exact, fast_monthly, held_targets, rollup, summarize
 from tests.builders import rate, record, row
 from tests.test_import import csv_of
@@ -42,6 +42,8 @@ def test_a_held_target_is_answered_from_the_monthly_rows(ledger):  # noqa: F811
     assert DonorMonthTotal.objects.filter(target="NOK").count() == DonorMonthTotal.objects.filter(target="EUR").count()
     programme_rows = ProgrammeMonthTotal.objects.filter
     assert programme_rows(target="NOK").count() == programme_rows(target="EUR").count() > 0
+    package_rows = PackageTotal.objects.filter
+    assert package_rows(target="NOK").count() == package_rows(target="EUR").count() > 0
     answers_alike("NOK")
     assert not held_targets.hold("NOK"), "held already: nothing to do"
 
@@ -88,6 +90,7 @@ def test_a_released_target_is_answered_from_the_daily_totals_again(ledger):  # n
     assert "NOK" not in rollup.fast_targets()
     assert not ConvertedTotal.objects.filter(target="NOK").exists()
     assert not DonorMonthTotal.objects.filter(target="NOK").exists()
+    assert not PackageTotal.objects.filter(target="NOK").exists()
     assert summarize(currency="NOK") == summarize(currency="NOK", use_rollup=False)
     assert not held_targets.release("NOK")
 

@@ -8,7 +8,15 @@ from django.core.management import call_command
 from django.db import connection
 
 from aid import staging
-from aid.models import ConvertedTotal, DonorMonthTotal, LedgerTotal, Pledge, ProgrammeMonthTotal, Status
+from aid.models import (
+    ConvertedTotal,
+    DonorMonthTotal,
+    LedgerTotal,
+    PackageTotal,
+    Pledge,
+    ProgrammeMonthTotal,
+    Status,
+)
 from ledger import daily
 from ledger.models import DailyRate
 from ledger.services import load_ecb_rates
@@ -69,6 +77,7 @@ def test_rebuild_from_scratch_gives_what_every_write_stored(refill_after, monkey
     ConvertedTotal.objects.all().delete()
     DonorMonthTotal.objects.update(converted_minor=1)  # the narrow monthly rows too
     ProgrammeMonthTotal.objects.update(records=0)
+    PackageTotal.objects.update(amount_minor=0)
     Pledge.objects.update(delivered_minor=7, deliveries_count=9, undisclosed_deliveries=3)
 
     call_command("rebuild_totals")

@@ -3,9 +3,9 @@
 The API's `summary/`, the charts, the cross-check and the admin read totals through
 `summarize`, so they can never disagree. Totals come from the pre-aggregated tables kept by
 `totals` (LedgerTotal, daily) and, on PostgreSQL, `rollup` (ConvertedTotal, monthly, and its
-narrow forms summed over package, ProgrammeMonthTotal, and over programme and package,
-DonorMonthTotal: a question reads the narrowest that holds its keys), never from a loop over
-records.
+narrow forms summed over package, ProgrammeMonthTotal, over programme and package,
+DonorMonthTotal, and over donor and month, PackageTotal: a question reads the narrowest that
+holds its keys), never from a loop over records.
 
 The rounding contract, for every path: a *part* is a sum of amounts in one currency converted
 at one rate (`value × r(target) / r(source)`, exact), rounded half up to the target's minor

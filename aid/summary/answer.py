@@ -91,8 +91,7 @@ def _labels(group_by: str, keys) -> dict:
     if group_by == "programme":
         return {p.code: p.name for p in Programme.objects.filter(code__in=keys)}
     if group_by == "package":
-        names = {p.code: p.label for p in Package.objects.filter(code__in=[k for k in keys if k])}
-        return {**names, None: "no package"}
+        return {**Package.labels([k for k in keys if k]), None: "no package"}
     return {key: str(key) for key in keys}
 
 

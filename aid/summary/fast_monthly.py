@@ -1,6 +1,7 @@
 """PostgreSQL's fast path of aid.summary, reading the monthly ConvertedTotal rollup (or a narrow
 form of it: DonorMonthTotal, without programme and package, when the question names neither;
-ProgrammeMonthTotal, without package, when it names a programme but no package).
+ProgrammeMonthTotal, without package, when it names a programme but no package; PackageTotal,
+without donor and month, for a summary by package naming neither donors nor dates).
 
 Used when the answer can come from whole months (no date filter cutting a month) and, for
 `rates=transaction`, when the rollup holds the target (SUMMARY_FAST_CURRENCIES, or held on
@@ -14,7 +15,7 @@ from decimal import Decimal
 from django.contrib.postgres.aggregates import BitOr
 from django.db import connections, router
 
-from aid.models import ConvertedTotal, DonorMonthTotal, ProgrammeMonthTotal
+from aid.models import ConvertedTotal, DonorMonthTotal, PackageTotal, ProgrammeMonthTotal
 from aid.summary import one_rate, rollup
 from aid.summary.parts import Parts, group_expression, key_value
 from aid.summary.rate_days import RateDays, next_month
@@ -29,6 +30,14 @@ FROM ({rows}) r
 GROUP BY GROUPING SETS ((r.group_key, r.kind), (r.currency, r.month))
 """
 
+# A part per (group, kind), from rows without months (PackageTotal): the day masks come from a
+# monthly form when the rates are shown (disclose_transaction_rates).
+_PARTS = """
+SELECT r.group_key, r.kind, SUM(r.converted_minor), SUM(r.records), SUM(r.undisclosed), bool_or(r.converted_minor IS NULL)
+FROM ({rows}) r
+GROUP BY r.group_key, r.kind
+"""
+
 
 # The groupings ProgrammeMonthTotal (the rollup without package) can answer; DonorMonthTotal
 # (without programme too) all but "programme".
@@ -38,7 +47,7 @@ PROGRAMME_GROUPS = ("donor", "year", "month", "programme")
 def _monthly_model(ledger_filter, group_by: str = "donor"):
     """The narrowest monthly rows that hold what the grouping and the filter name: without
     programme and package (~20,000 rows per target at 1M + 1M), without package (~73,000), or
-    the whole rollup (~580,000)."""
+    the whole rollup (~580,000). (By package without donors or dates: _rollup_model.)"""
     if ledger_filter.packages or group_by not in PROGRAMME_GROUPS:
         return ConvertedTotal
     if ledger_filter.programmes or group_by == "programme":
@@ -74,8 +83,16 @@ def month_split(ledger_filter):
     return whole, cut
 
 
+def _rollup_model(ledger_filter, group_by: str):
+    """The narrowest form of the rollup that answers: PackageTotal (~77,000 rows per target,
+    summed over donor and month) for a summary by package naming no donor and no dates."""
+    if group_by == "package" and not ledger_filter.donors and not (ledger_filter.date_from or ledger_filter.date_to):
+        return PackageTotal
+    return _monthly_model(ledger_filter, group_by)
+
+
 def _rollup_rows(target: str, ledger_filter, group_by: str):
-    model = _monthly_model(ledger_filter, group_by)
+    model = _rollup_model(ledger_filter, group_by)
     queryset = ledger_filter.on_totals(model.objects.filter(target=target), day_field="month")
     return queryset.annotate(group_key=group_expression(group_by, day="month"))
 
@@ -91,7 +108,10 @@ def parts(group_by: str, target: str, rates, ledger_filter):
 
 
 def transaction_parts(group_by: str, target: str, ledger_filter):
-    """The parts and the day masks of the rates used in one scan of the rollup (GROUPING SETS)."""
+    """The parts and the day masks of the rates used in one scan of the rollup (GROUPING SETS);
+    from rows without months, the parts, and the masks from a monthly form when shown."""
+    if _rollup_model(ledger_filter, group_by) is PackageTotal:
+        return _parts_without_months(group_by, target, ledger_filter)
     columns = ("group_key", "kind", "currency", "month", "converted_minor", "records", "undisclosed", "days_mask")
     rows, params = _rollup_rows(target, ledger_filter, group_by).values(*columns).query.sql_with_params()
     alias = router.db_for_read(ConvertedTotal)  # a replica, for a reader
@@ -100,15 +120,34 @@ def transaction_parts(group_by: str, target: str, ledger_filter):
         fetched = cursor.fetchall()
     if any(part and unconverted for part, *_, unconverted, _mask in fetched):
         return None  # an amount without a rate: the exact path names its currency and day
-    result, masks = Parts(), []
+    result, masks, units = Parts(), [], minor_units(target)
     for part, group_key, kind, currency, month, converted, records, undisclosed, _, mask in fetched:
         if part:
-            value = Decimal(int(converted or 0)).scaleb(-minor_units(target))
-            result.add(key_value(group_by, group_key), kind, value, records, undisclosed)
+            _add_part(result, group_by, units, group_key, kind, converted, records, undisclosed)
         elif currency not in ("", target):  # already in the target currency: no rate used (ledger.conversion)
             masks.append((currency, month, mask))
     result.disclose_days(RateDays(masks, target, alias))
     return result
+
+
+def _parts_without_months(group_by: str, target: str, ledger_filter):
+    columns = ("group_key", "kind", "converted_minor", "records", "undisclosed")
+    rows, params = _rollup_rows(target, ledger_filter, group_by).values(*columns).query.sql_with_params()
+    with connections[router.db_for_read(PackageTotal)].cursor() as cursor:
+        cursor.execute(_PARTS.format(rows=rows), params)
+        fetched = cursor.fetchall()
+    if any(unconverted for *_, unconverted in fetched):
+        return None  # an amount without a rate: the exact path names its currency and day
+    result, units = Parts(), minor_units(target)
+    for group_key, kind, converted, records, undisclosed, _ in fetched:
+        _add_part(result, group_by, units, group_key, kind, converted, records, undisclosed)
+    disclose_transaction_rates(result, target, ledger_filter)
+    return result
+
+
+def _add_part(result: Parts, group_by: str, units: int, group_key, kind, converted, records, undisclosed) -> None:
+    value = Decimal(int(converted or 0)).scaleb(-units)
+    result.add(key_value(group_by, group_key), kind, value, records, undisclosed)
 
 
 def disclose_transaction_rates(result, target: str, ledger_filter) -> None:

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connection, transaction
 
 from aid import staging, writelock
-from aid.models import ConvertedTotal, DonorMonthTotal, HeldTarget, Kind, ProgrammeMonthTotal, Status
+from aid.models import ConvertedTotal, DonorMonthTotal, HeldTarget, Kind, PackageTotal, ProgrammeMonthTotal, Status
 from aid.phases import phase
 from aid.staging import analyze, copy_rows, temp_table
 from aid.summary.conversion_sql import (
@@ -122,10 +122,10 @@ _SUMMED = """SUM({a}amount_minor) AS amount_minor,
 @dataclass(frozen=True)
 class Narrow:
     """A narrow form of the rollup: aid_convertedtotal summed over the keys it leaves out, so a
-    question that names none of those reads a few rows per donor and month (aid.summary.fast_monthly)."""
+    question that names none of those reads fewer rows (aid.summary.fast_monthly)."""
 
     model: type
-    key: tuple[str, ...]  # target, ..., month
+    key: tuple[str, ...]  # target, kind, status, ..., currency[, month]
 
     @property
     def table(self) -> str:
@@ -134,6 +134,12 @@ class Narrow:
     @property
     def columns(self) -> str:
         return ", ".join(self.key)
+
+    @property
+    def refreshed_by(self) -> tuple[str, ...]:
+        """The key columns that pick every rollup row one of its rows sums (any target, kind and
+        currency of them): a changed rollup row changes the narrow rows sharing these."""
+        return tuple(name for name in self.key if name not in ("target", "kind", "currency"))
 
     def rows_sql(self, where: str, *, keys: str = "") -> str:
         """Its rows recomputed from the rollup rows `c` selected by `where` (joined with `keys`),
@@ -149,10 +155,12 @@ GROUP BY {", ".join(f"c.{name}" for name in self.key)}
         return f"INSERT INTO {self.table} ({self.columns}, {', '.join(CONVERTED_VALUES)}) {self.rows_sql(where, keys=keys)}"
 
 
-# Without programme and package (a summary by donor, year or month), and without package only.
+# Without programme and package (a summary by donor, year or month), without package, and
+# without donor and month (a summary by package of the whole ledger).
 NARROWS = (
     Narrow(DonorMonthTotal, ("target", "kind", "status", "donor", "currency", "month")),
     Narrow(ProgrammeMonthTotal, ("target", "kind", "status", "donor", "programme", "currency", "month")),
+    Narrow(PackageTotal, ("target", "kind", "status", "programme", "package", "currency")),
 )
 
 
@@ -168,18 +176,21 @@ def delete_narrow(cursor, where: str, params) -> None:
         cursor.execute(f"DELETE FROM {narrow.table} WHERE {where}", params)
 
 
-def _refresh_narrow(cursor) -> None:
-    """The narrow rows of every (status, donor, month) in rollup_keys, from the refreshed rollup
+def refresh_narrow(cursor, changed: str, params=()) -> None:
+    """Recompute every narrow form's rows that sum a rollup row `changed` selects (a SELECT of
+    the rollup's key columns but the target, the refreshed rows' own), for every held target
     (`target = ANY`: the indexes lead with the target, so each key is a few index probes)."""
-    keys = "(SELECT DISTINCT status, donor, month FROM rollup_keys) k"
     targets = [fast_targets()]
     for narrow in NARROWS:
+        columns = ", ".join(narrow.refreshed_by)
+        keys = f"(SELECT DISTINCT {columns} FROM ({changed}) changed) k"
+        same = " AND ".join(f"n.{name} = k.{name}" for name in narrow.refreshed_by)
         cursor.execute(
-            f"DELETE FROM {narrow.table} n USING {keys} "
-            "WHERE n.target = ANY(%s) AND n.status = k.status AND n.donor = k.donor AND n.month = k.month",
-            targets,
+            f"DELETE FROM {narrow.table} n USING {keys} WHERE n.target = ANY(%s) AND {same}", [*params, *targets]
         )
-    insert_narrow(cursor, "c.target = ANY(%s)", targets, keys=f"JOIN {keys} USING (status, donor, month)")
+        cursor.execute(
+            narrow.insert_sql("c.target = ANY(%s)", keys=f"JOIN {keys} USING ({columns})"), [*params, *targets]
+        )
 
 
 def _refresh_keys(keys: set[tuple]) -> None:
@@ -205,7 +216,7 @@ def _refresh_keys(keys: set[tuple]) -> None:
                 f"AND t.day >= k.month AND t.day < (k.month + interval '1 month'))"
             )
         )
-        _refresh_narrow(cursor)
+        refresh_narrow(cursor, "SELECT * FROM rollup_keys")
         cursor.execute("DROP TABLE rollup_keys")
 
 
@@ -370,8 +381,9 @@ def refresh_from(day: date, currencies=None) -> None:
             return
         cursor.execute("DELETE FROM aid_convertedtotal WHERE month >= %s", [month])
         cursor.execute(insert_sql("t.day >= %s"), [month])
-        delete_narrow(cursor, "month >= %s", [month])
-        insert_narrow(cursor, "c.month >= %s", [month])
+        # Every target's rollup has the same keys: EUR's (always held) name the months' rows once.
+        months = f"SELECT {KEY_COLUMNS}, month FROM aid_convertedtotal WHERE target = %s AND month >= %s"
+        refresh_narrow(cursor, months, [BASE_CURRENCY, month])
 
 
 @transaction.atomic

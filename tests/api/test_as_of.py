@@ -84,9 +84,11 @@ def fresh_ledger():
     for model in (Valuation, Delivery, Pledge):
         model.history.model.objects.all().delete()
         model.objects.all().delete()
-    from aid.models import ConvertedTotal, DonorMonthTotal, LedgerTotal
+    from aid.models import ConvertedTotal, LedgerTotal
+    from aid.summary.rollup import NARROWS
 
-    for model in (LedgerTotal, ConvertedTotal, DonorMonthTotal, ExchangeRate, DailyRate, DailyFactor):
+    narrow_forms = [narrow.model for narrow in NARROWS]
+    for model in (LedgerTotal, ConvertedTotal, *narrow_forms, ExchangeRate, DailyRate, DailyFactor):
         model.objects.all().delete()
     Programme.objects.filter(code="BILATERAL").delete()  # first written after T
 
