@@ -442,7 +442,7 @@ class ProgrammeMonthTotal(NarrowMonthly):
 class PackageTotal(MonthlyConverted):
     """ConvertedTotal summed over donor and month: per (target, kind, status, programme, package, currency).
 
-    A summary by package over the whole ledger (no donor, no dates) reads these (~77,000 rows
+    A summary by package over the whole ledger (no donor, no dates) reads these (~108,000 rows
     per target at 1M + 1M records, a PURL package being shared by many donors) instead of the
     rollup's 580,000. `days_mask` is the OR of its months' masks, kept for the shape every form
     of the rollup shares and never read: the rate days come from the monthly forms. Written only

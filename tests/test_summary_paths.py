@@ -187,7 +187,7 @@ def test_the_narrow_monthly_rows_follow_every_write_and_verify_notices_a_drift(l
 def test_a_summary_reads_the_narrowest_monthly_rows_that_hold_its_keys(ledger, group_by, ledger_filter, table):
     """A programme named (a filter, a summary by programme) reads the rows summed over package:
     about 73,000 per target at 1M + 1M, where the whole rollup holds 580,000; by package without
-    donors or dates, the rows summed over donor and month (77,000)."""
+    donors or dates, the rows summed over donor and month (108,000)."""
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as captured:

@@ -84,7 +84,7 @@ def month_split(ledger_filter):
 
 
 def _rollup_model(ledger_filter, group_by: str):
-    """The narrowest form of the rollup that answers: PackageTotal (~77,000 rows per target,
+    """The narrowest form of the rollup that answers: PackageTotal (~108,000 rows per target,
     summed over donor and month) for a summary by package naming no donor and no dates."""
     if group_by == "package" and not ledger_filter.donors and not (ledger_filter.date_from or ledger_filter.date_to):
         return PackageTotal
