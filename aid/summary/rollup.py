@@ -137,6 +137,10 @@ class Narrow:
         return ", ".join(self.key)
 
     @property
+    def by_month(self) -> bool:
+        return "month" in self.key
+
+    @property
     def refreshed_by(self) -> tuple[str, ...]:
         """The key columns that pick every rollup row one of its rows sums (any target, kind and
         currency of them): a changed rollup row changes the narrow rows sharing these."""
@@ -177,12 +181,12 @@ def delete_narrow(cursor, where: str, params) -> None:
         cursor.execute(f"DELETE FROM {narrow.table} WHERE {where}", params)
 
 
-def refresh_narrow(cursor, changed: str, params=()) -> None:
-    """Recompute every narrow form's rows that sum a rollup row `changed` selects (a SELECT of
-    the rollup's key columns but the target, the refreshed rows' own), for every held target
-    (`target = ANY`: the indexes lead with the target, so each key is a few index probes)."""
+def refresh_narrow(cursor, changed: str, params=(), *, narrows=NARROWS) -> None:
+    """Recompute the narrow forms' rows that sum a rollup row `changed` selects (a SELECT of the
+    columns they are refreshed by), for every held target (`target = ANY`: the indexes lead with
+    the target, so each key is a few index probes)."""
     targets = [fast_targets()]
-    for narrow in NARROWS:
+    for narrow in narrows:
         columns = ", ".join(narrow.refreshed_by)
         keys = f"(SELECT DISTINCT {columns} FROM ({changed}) changed) k"
         same = " AND ".join(f"n.{name} = k.{name}" for name in narrow.refreshed_by)
@@ -382,11 +386,56 @@ def refresh_from(day: date, currencies=None) -> None:
         newest = _newest_day(cursor)
         if newest is None or newest < day:
             return
+        monthly = [narrow for narrow in NARROWS if narrow.by_month]
+        without_months = [narrow for narrow in NARROWS if not narrow.by_month]
+        for narrow in without_months:
+            _converted_of_months(cursor, narrow, "rates_removed", month)
         cursor.execute("DELETE FROM aid_convertedtotal WHERE month >= %s", [month])
         cursor.execute(insert_sql("t.day >= %s"), [month])
-        # Every target's rollup has the same keys: EUR's (always held) name the months' rows once.
-        months = f"SELECT {KEY_COLUMNS}, month FROM aid_convertedtotal WHERE target = %s AND month >= %s"
-        refresh_narrow(cursor, months, [BASE_CURRENCY, month])
+        for narrow in monthly:
+            cursor.execute(f"DELETE FROM {narrow.table} WHERE month >= %s", [month])
+            cursor.execute(narrow.insert_sql("c.month >= %s"), [month])
+        for narrow in without_months:
+            _shift_converted(cursor, narrow, month)
+
+
+def _converted_of_months(cursor, narrow: "Narrow", table: str, month: date) -> None:
+    """Per row of a narrow form without months, the converted sum of its rollup rows from
+    `month` on (and whether one of them lacked a rate), into the temporary `table`."""
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {table} AS SELECT {narrow.columns}, SUM(converted_minor)::bigint AS converted_minor, "
+        f"bool_or(converted_minor IS NULL) AS missing FROM aid_convertedtotal "
+        # Each (target, status) a range of the (target, status, month) index, not the whole rollup.
+        f"WHERE target = ANY(%s) AND status = ANY(%s) AND month >= %s GROUP BY {narrow.columns}",
+        [fast_targets(), list(Status.values), month],
+    )
+    analyze(cursor, table)  # joined to the narrow rows next: planned for what it holds
+
+
+def _shift_converted(cursor, narrow: "Narrow", month: date) -> None:
+    """New rates from `month` on, for a narrow form without months (PackageTotal): its rows sum
+    every month, so recomputing those a package touched from `month` on re-read all of their
+    months (41 s for a rate corrected in the newest month at 1M + 1M). New rates change only the
+    converted figures: each row moves by what its months from `month` on convert to now minus
+    what they converted to before (rows whose figure stays are not written). A month now lacking
+    a rate makes the row unknown (null); a row whose months from `month` on lacked a rate and
+    no longer do is recomputed from the rollup (a null cannot be subtracted)."""
+    _converted_of_months(cursor, narrow, "rates_added", month)
+    same, changes = _same(narrow.key, "n", "r"), f"FROM rates_removed r JOIN rates_added a USING ({narrow.columns})"
+    cursor.execute(
+        f"UPDATE {narrow.table} n SET converted_minor = n.converted_minor - r.converted_minor + a.converted_minor "
+        f"{changes} WHERE {same} AND NOT r.missing AND NOT a.missing AND r.converted_minor <> a.converted_minor "
+        "AND n.converted_minor IS NOT NULL"
+    )
+    cursor.execute(
+        f"UPDATE {narrow.table} n SET converted_minor = NULL {changes} "
+        f"WHERE {same} AND a.missing AND n.converted_minor IS NOT NULL"
+    )
+    cursor.execute(  # kept apart: recomputing them deletes the rows this selection reads
+        f"CREATE TEMPORARY TABLE rates_lacking AS SELECT r.* {changes} WHERE r.missing AND NOT a.missing"
+    )
+    refresh_narrow(cursor, "SELECT * FROM rates_lacking", narrows=[narrow])
+    cursor.execute("DROP TABLE rates_removed, rates_added, rates_lacking")
 
 
 @transaction.atomic
