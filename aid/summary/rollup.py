@@ -142,9 +142,11 @@ class Narrow:
 
     @property
     def refreshed_by(self) -> tuple[str, ...]:
-        """The key columns that pick every rollup row one of its rows sums (any target, kind and
-        currency of them): a changed rollup row changes the narrow rows sharing these."""
-        return tuple(name for name in self.key if name not in ("target", "kind", "currency"))
+        """The columns that pick every rollup row one of its rows sums, in any target: a changed
+        rollup row changes the narrow rows sharing these. All of its key but the target: an
+        edit in no package recomputes its (kind, programme, currency)'s package rows, not every
+        row of the programme's records in no package (0.54 s an edit at 1M + 1M)."""
+        return tuple(name for name in self.key if name != "target")
 
     def rows_sql(self, where: str, *, keys: str = "") -> str:
         """Its rows recomputed from the rollup rows `c` selected by `where` (joined with `keys`),
