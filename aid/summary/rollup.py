@@ -171,15 +171,15 @@ NARROWS = (
 )
 
 
-def insert_narrow(cursor, where: str, params, *, keys: str = "") -> None:
-    """Recompute every narrow form's rows of the rollup rows `c` selected by `where`."""
-    for narrow in NARROWS:
+def insert_narrow(cursor, where: str, params, *, keys: str = "", narrows=NARROWS) -> None:
+    """Recompute the narrow forms' rows of the rollup rows `c` selected by `where`."""
+    for narrow in narrows:
         cursor.execute(narrow.insert_sql(where, keys=keys), params)
 
 
-def delete_narrow(cursor, where: str, params) -> None:
-    """Delete every narrow form's rows selected by `where` (over its own columns)."""
-    for narrow in NARROWS:
+def delete_narrow(cursor, where: str, params, *, narrows=NARROWS) -> None:
+    """Delete the narrow forms' rows selected by `where` (over their own columns)."""
+    for narrow in narrows:
         cursor.execute(f"DELETE FROM {narrow.table} WHERE {where}", params)
 
 
@@ -393,9 +393,8 @@ def refresh_from(day: date, currencies=None) -> None:
             _converted_of_months(cursor, narrow, "rates_removed", month)
         cursor.execute("DELETE FROM aid_convertedtotal WHERE month >= %s", [month])
         cursor.execute(insert_sql("t.day >= %s"), [month])
-        for narrow in monthly:
-            cursor.execute(f"DELETE FROM {narrow.table} WHERE month >= %s", [month])
-            cursor.execute(narrow.insert_sql("c.month >= %s"), [month])
+        delete_narrow(cursor, "month >= %s", [month], narrows=monthly)
+        insert_narrow(cursor, "c.month >= %s", [month], narrows=monthly)
         for narrow in without_months:
             _shift_converted(cursor, narrow, month)
 
