@@ -8,6 +8,7 @@ in code point order (COLLATE "C", as Python sorts strings).
 """
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -133,11 +134,14 @@ def _pledge_ref(kind: str, *, public: bool) -> str:
     return {"pledge": "NULL", "valuation": "o.ref", "delivery": "p.ref"}[kind]
 
 
-def _select(kind: str, *, published_only: bool, only: str = "", order: str = "{t}.id") -> str:
+def _select(
+    kind: str, *, published_only: bool, only: str = "", order: str = "{t}.id", ids=None, blocks_of: int = 0
+) -> str:
     """The ledger CSV rows of `kind`: one per (record, source), records in `order` ("{t}": the
     table alias), each record's sources in code point order, the first on the record's own row
     and the others on `source` rows; `only`: a SELECT of the ids of the records wanted (all
-    when empty).
+    when empty); `ids`: (first, end), the records with first <= id < end (two integers);
+    `blocks_of`: a first column, the record's id // blocks_of (aid.export_blocks splits by it).
 
     A row is a record's first when the row before it in the output's own order (lag) belongs
     to another record: the rows are sorted once, in the order they leave, and an index on that
@@ -157,6 +161,7 @@ def _select(kind: str, *, published_only: bool, only: str = "", order: str = "{t
     joins += f"LEFT JOIN {links} l ON l.{link_column} = r.id LEFT JOIN aid_source s ON s.id = l.source_id "
     conditions = [f"{owner}.status = 'published'"] if published_only else []
     conditions += [f"r.id IN ({only})"] if only else []
+    conditions += [f"r.id >= {int(ids[0])} AND r.id < {int(ids[1])}"] if ids else []
     where = f"WHERE {' AND '.join(conditions)} " if conditions else ""
     record, source = _record_cells(kind, public=published_only), _source_cells()
     later = "lag(r.id) OVER w = r.id"  # NULL (so: the record's row) on the very first row
@@ -167,6 +172,8 @@ def _select(kind: str, *, published_only: bool, only: str = "", order: str = "{t
         for column in COLUMNS
     )
     ordering = f'{order.format(t="r")}, s.url COLLATE "C"'
+    if blocks_of:
+        cells = f"r.id / {int(blocks_of)}, {cells}"
     return f"SELECT {cells} FROM {table} r {joins}{where}WINDOW w AS (ORDER BY {ordering}) ORDER BY {ordering}"
 
 
@@ -196,34 +203,54 @@ def _blocks(copy) -> Iterator[bytes]:
         yield bytes(block)
 
 
+@contextmanager
+def export_session(cursor):
+    """The session's settings while a COPY of ledger rows runs (reset after)."""
+    # JIT-compiling the cell expressions held the first row back by 3 s at 1M + 1M (and
+    # the whole export ran slower): this plain streaming scan is faster interpreted. No
+    # full sort: planned for the whole result, PostgreSQL sorted a million rows before the
+    # first left, where an index scan in the output's order streams.
+    # No parallel plan: the workers' rows cross a queue to the leader, which still computes
+    # every cell above the window; on 2 shared cores that cost more than it saved. Dates
+    # leave as the DateStyle writes them: ISO is date.isoformat() (to_char() cost a fifth
+    # of the whole statement).
+    for setting in SETTINGS:
+        cursor.execute(f"SET {setting}")
+    try:
+        yield cursor
+    finally:
+        for setting in SETTINGS:
+            cursor.execute(f"RESET {setting.split()[0]}")
+
+
+def copied_rows(cursor, sql: str, params=None) -> Iterator[bytes]:
+    """The rows `sql` selects as ledger CSV, from COPY, in blocks (inside export_session)."""
+    with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params or None) as copy:
+        yield from _blocks(copy)
+
+
+def header() -> bytes:
+    return next(csv_lines(COLUMNS, [])).encode()
+
+
 def _copied(selects, using: str = DEFAULT_DB_ALIAS) -> Iterator[bytes]:
     """The header, then the rows of each (SELECT, parameters) as ledger CSV, from COPY."""
-    yield next(csv_lines(COLUMNS, [])).encode()
+    yield header()
     database = connections[using]
     database.ensure_connection()
-    with database.connection.cursor() as cursor:
-        # JIT-compiling the cell expressions held the first row back by 3 s at 1M + 1M (and
-        # the whole export ran slower): this plain streaming scan is faster interpreted. No
-        # full sort: planned for the whole result, PostgreSQL sorted a million rows before the
-        # first left, where an index scan in the output's order streams.
-        # No parallel plan: the workers' rows cross a queue to the leader, which still computes
-        # every cell above the window; on 2 shared cores that cost more than it saved. Dates
-        # leave as the DateStyle writes them: ISO is date.isoformat() (to_char() cost a fifth
-        # of the whole statement).
-        for setting in SETTINGS:
-            cursor.execute(f"SET {setting}")
-        try:
-            for sql, params in selects:
-                with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params or None) as copy:
-                    yield from _blocks(copy)
-        finally:
-            for setting in SETTINGS:
-                cursor.execute(f"RESET {setting.split()[0]}")
+    with database.connection.cursor() as cursor, export_session(cursor):
+        for sql, params in selects:
+            yield from copied_rows(cursor, sql, params)
 
 
 def copy_ledger_csv(*, published_only: bool = True) -> Iterator[bytes]:
-    """The whole ledger (as aid.export.ledger_querysets orders it) as ledger CSV, from COPY."""
-    return _copied((_select(kind, published_only=published_only), []) for kind in ("pledge", "valuation", "delivery"))
+    """The whole ledger (as aid.export.ledger_querysets orders it) as ledger CSV, from COPY:
+    the published ledger from its stored blocks (aid.export_blocks), drafts included directly."""
+    if published_only:
+        from aid.export_blocks import stored_ledger_csv  # it builds on this module
+
+        return stored_ledger_csv()
+    return _copied((_select(kind, published_only=False), []) for kind in KINDS)
 
 
 def ledger_csv_bytes(*, published_only: bool = True) -> Iterator[bytes]:

@@ -517,6 +517,27 @@ class HeldTarget(models.Model):
         return self.code
 
 
+class ExportBlock(models.Model):
+    """The published ledger CSV of one block of records (aid.export_blocks), as COPY wrote it.
+
+    `kind` 0, 1, 2: pledges, valuations, deliveries; `block`: record id // BLOCK_IDS. PostgreSQL
+    only: triggers (migration 0027) delete a block in the transaction that changes anything it
+    shows (a record, its links, a source, a code, a pledge its valuations and deliveries name),
+    so a stored block is always what COPY would write now. `recipe` names the SQL that wrote it:
+    a block of other code is written again."""
+
+    kind = models.PositiveSmallIntegerField()
+    block = models.BigIntegerField()
+    recipe = models.CharField(max_length=40)
+    csv = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "block"], name="exportblock_kind_block")]
+
+    def __str__(self):
+        return f"export block {self.kind}/{self.block}"
+
+
 # Context figures (GDP, population, other trackers' totals) live in their own module.
 from aid.context.models import Indicator, TrackerFigure  # noqa: E402, F401
 from aid.releases.models import Release  # noqa: E402, F401

@@ -16,7 +16,6 @@ and that whole CSV downloaded twice: computed, then from the answer file the fir
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,6 +30,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 DB = os.environ["DATABASE_URL"].rsplit("/", 1)[1]
 
 from bench import summary_bench  # noqa: E402 (reads BENCH_DATABASE_URL)
+from bench.child import timed_child  # noqa: E402
 
 SOURCES_SQL = """
 INSERT INTO aid_source (url, title, publisher, kind)
@@ -100,12 +100,8 @@ def time_floor() -> float:
 
 def time_product(target: Path) -> tuple[float, float]:
     """(seconds, peak RSS MiB) of `manage.py export_ledger FILE` in its own process."""
-    start = time.perf_counter()
-    child = subprocess.Popen([sys.executable, str(ROOT / "manage.py"), "export_ledger", str(target)], cwd=ROOT)
-    _, status, usage = os.wait4(child.pid, 0)
-    if status:
-        raise SystemExit(f"export_ledger failed with status {status}")
-    return time.perf_counter() - start, usage.ru_maxrss / 1024
+    seconds, peak, _ = timed_child([sys.executable, str(ROOT / "manage.py"), "export_ledger", str(target)], ROOT)
+    return seconds, peak
 
 
 def time_first_byte() -> float:

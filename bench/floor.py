@@ -82,3 +82,15 @@ class Floor:
                 while block := file.read(1 << 20):
                     copy.write(block)
         return (time.perf_counter() - start) * 1000
+
+    def copy_out_seconds(self) -> float:
+        """COPY TO STDOUT of the whole plain ledger table, every row read by the client: the export floor."""
+        start = time.perf_counter()
+        with self.connection.cursor() as cursor:
+            with cursor.copy("COPY (SELECT * FROM ledger) TO STDOUT (FORMAT csv)") as copy:
+                for _ in copy:
+                    pass
+        return time.perf_counter() - start
+
+    def ledger_rows(self) -> int:
+        return self.connection.execute("SELECT count(*) FROM ledger").fetchone()[0]

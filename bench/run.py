@@ -9,13 +9,15 @@
 3. the floor (../shared/perf/floor_pg.sh, database perf_floor) on the same CSV;
 4. each workload alternated with its floor, BENCH_ROUNDS rounds (default 9), ratio of medians:
    the summaries over HTTP (gunicorn, 1 worker), the import of BENCH_IMPORT_ROWS new rows
-   (default 100,000) against COPY FROM of the same file, rebuild_totals and a day of new rates
-   against the floor's summary;
+   (default 100,000) against COPY FROM of the same file, export_ledger of the whole published
+   ledger against COPY TO STDOUT of the floor's table (BENCH_EXPORT_ROUNDS, default 3), then the
+   first byte of the API's CSV, rebuild_totals and a day of new rates against the floor's summary;
 5. the load test (bench/load.py: gunicorn with 3 workers, 100 clients, 30 s);
-   (BENCH_STEPS=summaries,import,rebuild,load picks steps; BENCH_REUSE=1 keeps the last databases)
+   (BENCH_STEPS=summaries,import,export,rebuild,load picks steps; BENCH_REUSE=1 keeps the last databases)
 6. one line per target: product, floor, ratio, target, holds.
 """
 
+import csv
 import os
 import statistics
 import subprocess
@@ -41,6 +43,7 @@ FLOOR_DSN = "host=127.0.0.1 port=5432 user=perf password=perf dbname=perf_floor"
 os.environ["DATABASE_URL"] = f"{PG}/{DB}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
+from child import timed_child  # noqa: E402
 from floor import Floor, summary_sql  # noqa: E402
 from server import Gunicorn  # noqa: E402
 
@@ -73,7 +76,8 @@ SUMMARIES = [
 ]
 RESULTS: list[str] = []
 RUN_ID = time.strftime("%H%M%S")
-STEPS = os.environ.get("BENCH_STEPS", "summaries,import,rebuild,load").split(",")
+STEPS = os.environ.get("BENCH_STEPS", "summaries,import,export,rebuild,load").split(",")
+EXPORT_ROUNDS = int(os.environ.get("BENCH_EXPORT_ROUNDS", 3))
 
 
 def say(text: str) -> None:
@@ -162,14 +166,14 @@ def median_ratio(product: list[float], floor: list[float]) -> float:
     return statistics.median(product) / statistics.median(floor)
 
 
-def alternate(product, floor, first: list | None = None) -> tuple[list[float], list[float]]:
+def alternate(product, floor, first: list | None = None, rounds: int = ROUNDS) -> tuple[list[float], list[float]]:
     """Round by round, the order swapped every round (both see the same machine moments), after
     a first call of each (kept in `first` when given: a product's first answer may be its slowest)."""
     warm = (product(), floor())
     if first is not None:
         first.extend(warm)
     ours, theirs = [], []
-    for round_no in range(ROUNDS):
+    for round_no in range(rounds):
         if round_no % 2:
             theirs.append(floor())
             ours.append(product())
@@ -228,22 +232,10 @@ def import_command(path: Path) -> tuple[float, float, list[str]]:
     """`manage.py import_ledger --timings FILE` as a user runs it: seconds from the command's start
     to its exit (Django's start-up, reading the file, checking, writing, the commit), its own
     peak RSS in MiB, and its phase timings."""
-    command = [sys.executable, str(ROOT / "manage.py"), "import_ledger", "--timings", str(path)]
-    with tempfile.TemporaryFile() as errors:
-        start = time.perf_counter()
-        child = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=errors)
-        # This child's own peak (RUSAGE_CHILDREN would be the largest child waited for so far).
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - start
-        errors.seek(0)
-        lines = errors.read().decode().splitlines()
-    if status:
-        raise SystemExit("import failed: " + "; ".join(lines[-5:]))
-    return (
-        seconds,
-        usage.ru_maxrss / 1024,
-        [line.removeprefix("timing: ") for line in lines if line.startswith("timing: ")],
+    seconds, peak, lines = timed_child(
+        [sys.executable, str(ROOT / "manage.py"), "import_ledger", "--timings", str(path)], ROOT
     )
+    return seconds, peak, [line.removeprefix("timing: ") for line in lines if line.startswith("timing: ")]
 
 
 def alternate_imports(floor: Floor, rounds: int, before_import=None) -> tuple[float, float, float]:
@@ -324,6 +316,44 @@ def bench_rebuild(floor: Floor) -> None:
     result("a day of new rates refreshed", product, floor_ms, ratio, "<= 1", ratio <= 1)
 
 
+def csv_records(path: Path) -> int:
+    """Rows of a CSV file after its header (a quoted cell may hold a line break)."""
+    with open(path, newline="", encoding="utf-8") as file:
+        return sum(1 for _ in csv.reader(file)) - 1
+
+
+def bench_export(floor: Floor) -> None:
+    """The whole published ledger as ledger CSV, `export_ledger FILE` as a cron job runs it (its
+    own process: seconds and peak RSS), against COPY TO STDOUT of the floor's plain table of the
+    same ledger (rows/s of each, alternated); then the first byte of the API's streamed CSV."""
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "ledger.csv"
+        peaks = []
+
+        def export() -> float:
+            seconds, peak, _ = timed_child(
+                [sys.executable, str(ROOT / "manage.py"), "export_ledger", str(target)], ROOT
+            )
+            peaks.append(peak)
+            return seconds
+
+        first = []  # the first export writes the blocks missing (aid.export_blocks): all, on a new database
+        ours, theirs = alternate(export, floor.copy_out_seconds, first, rounds=EXPORT_ROUNDS)
+        rows = csv_records(target)
+    ours_rate, theirs_rate = rows / statistics.median(ours), floor.ledger_rows() / statistics.median(theirs)
+    ratio = ours_rate / theirs_rate
+    result(
+        f"export_ledger, whole published ledger ({rows:,} CSV rows/s)", f"{ours_rate:,.0f}/s", f"{theirs_rate:,.0f}/s",
+        ratio, ">= 0.5", ratio >= 0.5,
+    )  # fmt: skip
+    print(f"  export peak RSS of the export_ledger command: {max(peaks):.0f} MiB (target <= 150); the first "
+          f"export (writing the blocks missing) {first[0]:.1f} s, {rows / first[0]:,.0f} rows/s", flush=True)  # fmt: skip
+    with Gunicorn(PORT, workers=1, env={"RESPONSE_CACHE": "0"}) as server:
+        server.time_get("/api/v1/")  # the worker's first request imports the site
+        took = server.time_first_byte("/api/v1/pledges/?format=csv")
+    print(f"  first byte of the API's pledges CSV (newest first, streamed): {took:.0f} ms (target < 1 s)", flush=True)
+
+
 def load_both(csv_path: Path) -> None:
     say(f"product database {DB}: migrate, ECB rates")
     fresh_product_database()
@@ -358,6 +388,8 @@ def main() -> None:
             bench_summaries(floor, server)
     if "import" in STEPS:
         bench_import(floor)
+    if "export" in STEPS:
+        bench_export(floor)
     if "rebuild" in STEPS:
         bench_rebuild(floor)
     if "load" in STEPS:

@@ -69,3 +69,18 @@ class Gunicorn:
             if response.status != 200:
                 raise SystemExit(f"{path}: HTTP {response.status}: {body[:300]!r}")
             return elapsed
+
+    def time_first_byte(self, path: str) -> float:
+        """Milliseconds until the first byte of the answer's body arrives (on a connection of its
+        own, closed then: a streamed answer is not read to its end)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=600)
+        try:
+            start = time.perf_counter()
+            connection.request("GET", path)
+            response = connection.getresponse()
+            if response.status != 200:
+                raise SystemExit(f"{path}: HTTP {response.status}")
+            response.read(1)
+            return (time.perf_counter() - start) * 1000
+        finally:
+            connection.close()
