@@ -1,8 +1,11 @@
 """The published ledger CSV from stored blocks (aid.export_blocks) is what COPY writes now,
 after any write to what the blocks show: the triggers of migration 0027 forget the blocks."""
 
+import threading
+import time
+
 import pytest
-from django.db import connection
+from django.db import connection, connections, transaction
 
 from aid import export_blocks
 from aid.export_blocks import stored_ledger_csv
@@ -129,4 +132,29 @@ def test_truncating_a_table_forgets_every_block(odd_ledger):  # noqa: F811
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the test's transaction defers the foreign keys
         cursor.execute("TRUNCATE aid_delivery_sources")
     assert not ExportBlock.objects.exists()
+    assert stored_csv() == live_csv()
+
+
+@pytest.mark.django_db(transaction=True)  # the writer's thread has its own connection
+def test_a_block_is_stored_from_committed_records_only(odd_ledger):  # noqa: F811
+    """A writer in flight when the export stores a block: the export waits for its commit, or
+    it would store the block as it was, and the writer's trigger, run already, not forget it."""
+    ExportBlock.objects.all().delete()
+    written = threading.Event()
+
+    def writer():
+        try:
+            with transaction.atomic():
+                Pledge.objects.filter(ref="NO-P1").update(description="written while the export stores")
+                written.set()
+                time.sleep(1)  # the export starts meanwhile
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    assert written.wait(30)
+    exported = stored_csv()
+    thread.join(30)
+    assert b"written while the export stores" in exported
     assert stored_csv() == live_csv()
