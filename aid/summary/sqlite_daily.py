@@ -21,22 +21,22 @@ exact path's `convert_rows` (aid.summary.one_rate).
 The daily totals are read through an index holding every column (total_summary_covering,
 SQLite only, aid migration 0017), in (donor, kind, currency, day) order: a summary by donor is
 aggregated as the index comes, without sorting, and a few donors are a range of it each. A few
-donors between two dates are a range each of total_donor_days_covering (migration 0022), which
-leads with the day.
+donors between two dates are a range each (donor, kind) of total_donor_kind_days_covering
+(migrations 0022, 0028), which then has the day; SQLite reads the whole ledger by donor from
+it too (it is narrower and in the same order).
 """
 
 from decimal import Decimal
 
 from django.db import OperationalError, connection
 
-from aid.models import LedgerTotal
+from aid.models import Kind, LedgerTotal
 from aid.summary import one_rate
 from aid.summary.disclosure import SqlRateDays
 from aid.summary.parts import Parts, group_expression, key_value
 from ledger.conversion import Rates
 from ledger.currencies import BASE_CURRENCY, minor_units
 
-COVERING_INDEX = "total_summary_covering"
 STATISTICS_AFTER = 10_000  # rows written at once (an import, a rebuild) before the statistics are refreshed
 # Marks a row without a factor (a missing rate, SQLite's NULL arithmetic): the one float in an
 # integer sum makes the sum a float, which the path refuses, as it refuses a product past 64 bits.
@@ -125,9 +125,13 @@ def refresh_statistics(rows_written: int) -> None:
 
 def _selected(ledger_filter):
     """The daily totals the filter selects. SQLite reads a few donors between two dates as a range
-    of total_donor_days_covering per donor (aid migration 0022), a few donors without dates and
-    the whole ledger from total_summary_covering, in the order a summary by donor adds them."""
-    return ledger_filter.on_totals(LedgerTotal.objects.all())
+    of total_donor_kind_days_covering per (donor, kind) (aid migration 0028: the kinds are named
+    so that the day is a range), a few donors without dates and the whole ledger from
+    total_summary_covering, each in the order a summary by donor adds them."""
+    selected = ledger_filter.on_totals(LedgerTotal.objects.all())
+    if ledger_filter.donors and (ledger_filter.date_from or ledger_filter.date_to):
+        return selected.filter(kind__in=Kind.values)
+    return selected
 
 
 def _daily_rows(group_by: str, ledger_filter):
