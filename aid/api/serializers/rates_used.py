@@ -5,9 +5,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from aid.api.serializers.fields import DecimalString, RateUsedSerializer
+from aid.api.serializers.plain import PlainRows
 
 
-class RateRangeSerializer(serializers.Serializer):
+class RateRangeSerializer(PlainRows, serializers.Serializer):
     """The rates of one currency and source an answer used, folded: complete, and as long as the
     number of currencies whatever the span of days (the day-by-day list: `rates_used=full`)."""
 

@@ -2,10 +2,11 @@ from rest_framework import serializers
 
 from aid.api.serializers.context import IndicatorSerializer, PerValue
 from aid.api.serializers.fields import DecimalString
+from aid.api.serializers.plain import PlainRows
 from aid.api.serializers.rates_used import DisclosesRates
 
 
-class GroupSerializer(serializers.Serializer):
+class GroupSerializer(PlainRows, serializers.Serializer):
     key = serializers.CharField(
         allow_null=True,
         help_text="donor, programme or package code, year (2025) or month (2025-08); null for no package",
