@@ -2,9 +2,10 @@
 kept until a write changes what they show (PostgreSQL).
 
 Written whole, the export joins every record to its donor, programme, package, pledge and
-sources: at 1M + 1M records 18 s, where reading the same bytes takes a fraction of it. So the
-CSV of each block of BLOCK_IDS record ids (aid.models.ExportBlock) is stored once written, and
-triggers (migration 0027) delete a block in the transaction that changes anything it shows.
+sources: at 1M + 1M records 18 s, where reading the same bytes takes about 2. So the CSV of each
+block of record ids (aid.models.ExportBlock; as many ids as the database function
+aid_export_block_ids() says, which the triggers read too) is stored once written, and triggers
+(migration 0027) delete a block in the transaction that changes anything it shows.
 
 An export first writes the blocks that are missing, each in a short transaction of its own
 that locks the blocks' table against writers: the lock waits for every writer in flight (a
@@ -24,13 +25,13 @@ from functools import cache
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
-from aid.export_copy import KINDS, _select, copied_rows, export_session, header
+from aid.export_copy import KINDS, copied_rows, export_session, header, ledger_rows_sql
 
 KIND_NUMBERS = {kind: number for number, kind in enumerate(KINDS)}  # as migration 0027 numbers them
 
 
 def _block_select(kind: str, block: int, size: int) -> str:
-    return _select(kind, published_only=True, ids=(block * size, (block + 1) * size))
+    return ledger_rows_sql(kind, published_only=True, ids=(block * size, (block + 1) * size))
 
 
 @cache
@@ -106,7 +107,7 @@ def _store_all(database, kind: str, size: int, wanted: range) -> None:
     file until the COPY ends (no other statement runs on its connection meanwhile), not in
     memory. Writers wait for the whole kind (seconds at 1M): what a new database, or a code
     renamed in every block, costs once."""
-    select = _select(kind, published_only=True, blocks_of=size)
+    select = ledger_rows_sql(kind, published_only=True, blocks_of=size)
     spans: dict[int, list[int]] = {}  # block -> [offset, length] in the file
     with _locked(database) as cursor, tempfile.TemporaryFile() as spool:
         with export_session(cursor), cursor.copy(f"COPY ({select}) TO STDOUT (FORMAT csv)") as copy:

@@ -101,8 +101,8 @@ def _neutralised(column: str) -> str:
 
 
 def _record_cells(kind: str, *, public: bool) -> dict[str, str]:
-    """SQL for each column of a record's own row, over _select's aliases (`r` the record, `d`, `g`,
-    `k` its donor, programme and package, `s` its source)."""
+    """SQL for each column of a record's own row, over ledger_rows_sql's aliases (`r` the record,
+    `d`, `g`, `k` its donor, programme and package, `s` its source)."""
     return {
         "record": f"'{kind}'", "ref": "r.ref", "donor": "d.code", "programme": "g.code",
         "package": "k.code", "pledge_ref": _pledge_ref(kind, public=public), "date": "r.date",
@@ -134,7 +134,7 @@ def _pledge_ref(kind: str, *, public: bool) -> str:
     return {"pledge": "NULL", "valuation": "o.ref", "delivery": "p.ref"}[kind]
 
 
-def _select(
+def ledger_rows_sql(
     kind: str, *, published_only: bool, only: str = "", order: str = "{t}.id", ids=None, blocks_of: int = 0
 ) -> str:
     """The ledger CSV rows of `kind`: one per (record, source), records in `order` ("{t}": the
@@ -250,7 +250,7 @@ def copy_ledger_csv(*, published_only: bool = True) -> Iterator[bytes]:
         from aid.export_blocks import stored_ledger_csv  # it builds on this module
 
         return stored_ledger_csv()
-    return _copied((_select(kind, published_only=False), []) for kind in KINDS)
+    return _copied((ledger_rows_sql(kind, published_only=False), []) for kind in KINDS)
 
 
 def ledger_csv_bytes(*, published_only: bool = True) -> Iterator[bytes]:
@@ -288,5 +288,5 @@ def copy_querysets_csv(querysets: list) -> Iterator[bytes] | None:
         if order is None:
             return None
         ids, params = queryset.order_by().values("id").query.sql_with_params()
-        selects.append((_select(KIND_OF[queryset.model], published_only=True, only=ids, order=order), params))
+        selects.append((ledger_rows_sql(KIND_OF[queryset.model], published_only=True, only=ids, order=order), params))
     return _copied(selects, querysets[0].db)

@@ -520,11 +520,11 @@ class HeldTarget(models.Model):
 class ExportBlock(models.Model):
     """The published ledger CSV of one block of records (aid.export_blocks), as COPY wrote it.
 
-    `kind` 0, 1, 2: pledges, valuations, deliveries; `block`: record id // BLOCK_IDS. PostgreSQL
-    only: triggers (migration 0027) delete a block in the transaction that changes anything it
-    shows (a record, its links, a source, a code, a pledge its valuations and deliveries name),
-    so a stored block is always what COPY would write now. `recipe` names the SQL that wrote it:
-    a block of other code is written again."""
+    `kind` 0, 1, 2: pledges, valuations, deliveries; `block`: record id // aid_export_block_ids()
+    (a database function: 10,000). PostgreSQL only: triggers (migration 0027) delete a block in
+    the transaction that changes anything it shows (a record, its links, a source, a code, a
+    pledge its valuations and deliveries name), so a stored block is always what COPY would
+    write now. `recipe` names the SQL that wrote it: a block of other code is written again."""
 
     kind = models.PositiveSmallIntegerField()
     block = models.BigIntegerField()

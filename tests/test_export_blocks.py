@@ -9,7 +9,7 @@ from django.db import connection, connections, transaction
 
 from aid import export_blocks
 from aid.export_blocks import stored_ledger_csv
-from aid.export_copy import KINDS, _copied, _select
+from aid.export_copy import KINDS, _copied, ledger_rows_sql
 from aid.importing import import_ledger
 from aid.models import Delivery, Donor, ExportBlock, Package, Pledge, Programme, Source, Valuation
 from aid.services import delete_record, set_status
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.skipif(
 
 def live_csv() -> bytes:
     """The published ledger straight from COPY, no block read."""
-    return b"".join(_copied((_select(kind, published_only=True), []) for kind in KINDS))
+    return b"".join(_copied((ledger_rows_sql(kind, published_only=True), []) for kind in KINDS))
 
 
 def stored_csv() -> bytes:
