@@ -26,7 +26,9 @@ class Gunicorn:
         command = [
             str(Path(sys.executable).with_name("gunicorn")), "config.wsgi", "--bind", f"127.0.0.1:{self.port}",
             "--workers", str(self.workers), "--timeout", "300", "--log-level", "warning",
-            "--keep-alive", "5",  # as `make serve`
+            # As `make serve`: threaded workers, which keep a client's connection open between
+            # requests (gunicorn's sync worker closes it after each answer).
+            "--keep-alive", "5", "--threads", os.environ.get("WEB_THREADS", "4"),
         ]  # fmt: skip
         self.process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **PRODUCTION, **self.env})
         for _ in range(120):
