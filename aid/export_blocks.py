@@ -121,6 +121,41 @@ def _store_all(database, kind: str, size: int, wanted: range) -> None:
             _put(cursor, kind, block, spool.read(length))
 
 
+def differences(using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """The stored blocks that are not what COPY writes now, each deleted (the next export writes
+    it again): none, unless a write went around the triggers (session_replication_role = replica,
+    data restored without them). Each block is compared in a transaction of its own, under the
+    lock that storing takes. For `rebuild_totals --verify`."""
+    database = connections[using]
+    if database.vendor != "postgresql":
+        return []  # SQLite stores no block
+    database.ensure_connection()
+    size, problems = _block_ids(database), []
+    for kind in KINDS:
+        with database.cursor() as cursor:
+            cursor.execute(
+                "SELECT block FROM aid_exportblock WHERE kind = %s AND recipe = %s ORDER BY block",
+                (KIND_NUMBERS[kind], recipe(kind)),
+            )
+            stored = [block for (block,) in cursor.fetchall()]
+        for block in stored:
+            with _locked(database) as cursor:
+                cursor.execute(
+                    "SELECT csv FROM aid_exportblock WHERE kind = %s AND block = %s", (KIND_NUMBERS[kind], block)
+                )
+                held = cursor.fetchone()
+                with export_session(cursor):
+                    now = b"".join(copied_rows(cursor, _block_select(kind, block, size)))
+                if held is not None and bytes(held[0]) != now:
+                    problems.append(
+                        f"export block of {kind}s {block * size}-{(block + 1) * size - 1} differs from the ledger"
+                    )
+                    cursor.execute(
+                        "DELETE FROM aid_exportblock WHERE kind = %s AND block = %s", (KIND_NUMBERS[kind], block)
+                    )
+    return problems
+
+
 def _read(database, size: int) -> Iterator[bytes]:
     """Every block of every kind in one snapshot, in the ledger's order."""
     outermost = not database.in_atomic_block

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from aid import summary
+from aid import export_blocks, summary
 from aid.serving import version
 from aid.summary import totals
 
@@ -13,16 +13,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--verify",
             action="store_true",
-            help="compare only (and the summary's SQL paths with its exact path); exit 1 on any difference",
+            help="compare only (and the summary's SQL paths with its exact path, and the stored export blocks "
+            "with the ledger: a block that differs is deleted); exit 1 on any difference",
         )
 
     def handle(self, *args, **options):
         if options["verify"]:
-            problems = totals.differences() + summary.path_differences()
+            problems = totals.differences() + summary.path_differences() + export_blocks.differences()
             for problem in problems[:50]:
                 self.stderr.write(problem)
             if problems:
-                raise CommandError(f"{len(problems)} total(s) differ from the base tables")
+                raise CommandError(f"{len(problems)} total(s) or export block(s) differ from the base tables")
             self.stdout.write("totals match the base tables")
             return
         with transaction.atomic():
