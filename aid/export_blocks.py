@@ -57,6 +57,21 @@ def _block_ids(database) -> int:
         return cursor.fetchone()[0]
 
 
+def _rows(cursor, kind: str, block: int, size: int) -> Iterator[bytes]:
+    """The block's CSV as COPY writes it from the records now (in the cursor's snapshot)."""
+    with export_session(cursor):
+        yield from copied_rows(cursor, _block_select(kind, block, size))
+
+
+def _stored(cursor, kind: str) -> list[int]:
+    """The blocks of `kind` stored by this code's SQL, in order."""
+    cursor.execute(
+        "SELECT block FROM aid_exportblock WHERE kind = %s AND recipe = %s ORDER BY block",
+        (KIND_NUMBERS[kind], recipe(kind)),
+    )
+    return [block for (block,) in cursor.fetchall()]
+
+
 def _blocks_of(cursor, kind: str, size: int) -> range:
     table = KINDS[kind][0]
     cursor.execute(f"SELECT min(id) / {int(size)}, max(id) / {int(size)} FROM {table}")
@@ -67,19 +82,14 @@ def _blocks_of(cursor, kind: str, size: int) -> range:
 def _store_missing(database, kind: str, size: int) -> None:
     with database.cursor() as cursor:
         wanted = _blocks_of(cursor, kind, size)
-        cursor.execute(
-            "SELECT block FROM aid_exportblock WHERE kind = %s AND recipe = %s", (KIND_NUMBERS[kind], recipe(kind))
-        )
-        stored = {block for (block,) in cursor.fetchall()}
+        stored = set(_stored(cursor, kind))
     missing = [block for block in wanted if block not in stored]
     if len(missing) > max(1, len(wanted) // 2):
         _store_all(database, kind, size, wanted)
         return
     for block in missing:
         with _locked(database) as cursor:
-            with export_session(cursor):
-                csv = b"".join(copied_rows(cursor, _block_select(kind, block, size)))
-            _put(cursor, kind, block, csv)
+            _put(cursor, kind, block, b"".join(_rows(cursor, kind, block, size)))
 
 
 @contextmanager
@@ -133,20 +143,14 @@ def differences(using: str = DEFAULT_DB_ALIAS) -> list[str]:
     size, problems = _block_ids(database), []
     for kind in KINDS:
         with database.cursor() as cursor:
-            cursor.execute(
-                "SELECT block FROM aid_exportblock WHERE kind = %s AND recipe = %s ORDER BY block",
-                (KIND_NUMBERS[kind], recipe(kind)),
-            )
-            stored = [block for (block,) in cursor.fetchall()]
+            stored = _stored(cursor, kind)
         for block in stored:
             with _locked(database) as cursor:
                 cursor.execute(
                     "SELECT csv FROM aid_exportblock WHERE kind = %s AND block = %s", (KIND_NUMBERS[kind], block)
                 )
                 held = cursor.fetchone()
-                with export_session(cursor):
-                    now = b"".join(copied_rows(cursor, _block_select(kind, block, size)))
-                if held is not None and bytes(held[0]) != now:
+                if held is not None and bytes(held[0]) != b"".join(_rows(cursor, kind, block, size)):
                     problems.append(
                         f"export block of {kind}s {block * size}-{(block + 1) * size - 1} differs from the ledger"
                     )
@@ -171,8 +175,7 @@ def _read(database, size: int) -> Iterator[bytes]:
 
 def _read_kind(cursor, kind: str, size: int) -> Iterator[bytes]:
     number = KIND_NUMBERS[kind]
-    cursor.execute("SELECT block FROM aid_exportblock WHERE kind = %s AND recipe = %s", (number, recipe(kind)))
-    stored = {block for (block,) in cursor.fetchall()}
+    stored = set(_stored(cursor, kind))
     for block in _blocks_of(cursor, kind, size):
         if block in stored:
             cursor.execute(
@@ -182,5 +185,4 @@ def _read_kind(cursor, kind: str, size: int) -> Iterator[bytes]:
             if csv:
                 yield bytes(csv)
         else:  # written since the blocks were stored: from this snapshot
-            with export_session(cursor):
-                yield from copied_rows(cursor, _block_select(kind, block, size))
+            yield from _rows(cursor, kind, block, size)

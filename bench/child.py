@@ -2,8 +2,12 @@
 
 import os
 import subprocess
+import sys
 import tempfile
 import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def timed_child(command: list[str], cwd) -> tuple[float, float, list[str]]:
@@ -20,3 +24,8 @@ def timed_child(command: list[str], cwd) -> tuple[float, float, list[str]]:
     if status:
         raise SystemExit(f"{command[2:4]} failed: " + "; ".join(lines[-5:]))
     return seconds, usage.ru_maxrss / 1024, lines
+
+
+def timed_manage(*arguments: str) -> tuple[float, float, list[str]]:
+    """`manage.py ARGUMENTS` of this checkout, timed as timed_child times a command."""
+    return timed_child([sys.executable, str(ROOT / "manage.py"), *arguments], ROOT)

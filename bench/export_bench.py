@@ -30,7 +30,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 DB = os.environ["DATABASE_URL"].rsplit("/", 1)[1]
 
 from bench import summary_bench  # noqa: E402 (reads BENCH_DATABASE_URL)
-from bench.child import timed_child  # noqa: E402
+from bench.child import timed_manage  # noqa: E402
 
 SOURCES_SQL = """
 INSERT INTO aid_source (url, title, publisher, kind)
@@ -100,7 +100,7 @@ def time_floor() -> float:
 
 def time_product(target: Path) -> tuple[float, float]:
     """(seconds, peak RSS MiB) of `manage.py export_ledger FILE` in its own process."""
-    seconds, peak, _ = timed_child([sys.executable, str(ROOT / "manage.py"), "export_ledger", str(target)], ROOT)
+    seconds, peak, _ = timed_manage("export_ledger", str(target))
     return seconds, peak
 
 

@@ -43,7 +43,7 @@ FLOOR_DSN = "host=127.0.0.1 port=5432 user=perf password=perf dbname=perf_floor"
 os.environ["DATABASE_URL"] = f"{PG}/{DB}"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-from child import timed_child  # noqa: E402
+from child import timed_manage  # noqa: E402
 from floor import Floor, summary_sql  # noqa: E402
 from server import Gunicorn  # noqa: E402
 
@@ -232,9 +232,7 @@ def import_command(path: Path) -> tuple[float, float, list[str]]:
     """`manage.py import_ledger --timings FILE` as a user runs it: seconds from the command's start
     to its exit (Django's start-up, reading the file, checking, writing, the commit), its own
     peak RSS in MiB, and its phase timings."""
-    seconds, peak, lines = timed_child(
-        [sys.executable, str(ROOT / "manage.py"), "import_ledger", "--timings", str(path)], ROOT
-    )
+    seconds, peak, lines = timed_manage("import_ledger", "--timings", str(path))
     return seconds, peak, [line.removeprefix("timing: ") for line in lines if line.startswith("timing: ")]
 
 
@@ -331,9 +329,7 @@ def bench_export(floor: Floor) -> None:
         peaks = []
 
         def export() -> float:
-            seconds, peak, _ = timed_child(
-                [sys.executable, str(ROOT / "manage.py"), "export_ledger", str(target)], ROOT
-            )
+            seconds, peak, _ = timed_manage("export_ledger", str(target))
             peaks.append(peak)
             return seconds
 

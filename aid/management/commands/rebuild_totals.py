@@ -24,7 +24,7 @@ class Command(BaseCommand):
                 self.stderr.write(problem)
             if problems:
                 raise CommandError(f"{len(problems)} total(s) or export block(s) differ from the base tables")
-            self.stdout.write("totals match the base tables")
+            self.stdout.write("totals and export blocks match the base tables")
             return
         with transaction.atomic():
             rebuilt = totals.rebuild()
