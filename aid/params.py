@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 
 from django.utils import timezone
 
-from aid import asof
+from aid import asof, reference_rows
 from aid.context.normalise import PER
 from aid.models import Confidence, Donor, Package, Programme, Release
 from aid.summary import GROUP_BY, LedgerFilter, Rates
@@ -52,7 +52,7 @@ def _codes(query, name: str, model, *, upper: bool = False) -> tuple[str, ...]:
     bad = [c for c in codes if not CODE.match(c)]
     if bad or not codes:
         raise ParamError(name, f"{(bad or [text])[0]!r} is not a code")
-    unknown = sorted(set(codes) - set(model.objects.filter(code__in=codes).values_list("code", flat=True)))
+    unknown = sorted(set(codes) - reference_rows.existing_codes(model, codes))
     if unknown:
         raise ParamError(name, f"unknown code {', '.join(unknown)}")
     return codes

@@ -127,7 +127,7 @@ def plan_of(sql: str, params) -> str:
 
 @pytest.mark.parametrize("currency", ["EUR", "NOK"])
 def test_a_summary_by_donor_reads_the_covering_index_without_sorting(ledger, currency):  # noqa: F811
-    rows, params = sqlite_daily._daily_rows("donor", LedgerFilter()).sql_with_params()
+    rows, params = sqlite_daily._daily_rows("donor", LedgerFilter())
     with connection.cursor() as cursor:
         sql = sqlite_daily._parts_sql(currency, rows)
         cursor.execute(f"EXPLAIN QUERY PLAN {sql}", sqlite_daily._parts_params(currency, params))
@@ -154,7 +154,7 @@ def test_a_few_donors_between_two_dates_are_a_range_of_the_day_led_index(ledger)
     )  # fmt: skip
     sqlite_daily.refresh_statistics(rows_written=sqlite_daily.STATISTICS_AFTER)
     cut = LedgerFilter(donors=("NO", "NL"), date_from=date(2025, 8, 2), date_to=date(2025, 8, 30))
-    rows, params = sqlite_daily._daily_rows("donor", cut).sql_with_params()
+    rows, params = sqlite_daily._daily_rows("donor", cut)
     pairs, pairs_params = sqlite_daily._converted_pairs(rows, params, "NOK", sqlite_daily._whole_ledger_of(cut))
     statements = [(sqlite_daily._parts_sql("NOK", rows), sqlite_daily._parts_params("NOK", params)),
                   (pairs, pairs_params)]  # fmt: skip
@@ -171,7 +171,7 @@ def test_a_few_donors_between_two_dates_are_a_range_of_the_day_led_index(ledger)
 
 @pytest.mark.parametrize("cut", [LedgerFilter(), LedgerFilter(donors=("NO", "NL"))], ids=["whole ledger", "two donors"])
 def test_the_pairs_disclosed_are_the_pairs_converted(ledger, cut):  # noqa: F811
-    rows, rows_params = sqlite_daily._daily_rows("donor", cut).sql_with_params()
+    rows, rows_params = sqlite_daily._daily_rows("donor", cut)
     sql, params = sqlite_daily._converted_pairs(rows, rows_params, "EUR", sqlite_daily._whole_ledger_of(cut))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -183,3 +183,19 @@ def test_the_pairs_disclosed_are_the_pairs_converted(ledger, cut):  # noqa: F811
     assert pairs, "the ledger converts some currency into EUR"
     if cut == LedgerFilter():  # the whole ledger: two ranges of the index, the target's days not read
         assert "(status=? AND currency>? AND currency<?)" in plan, plan
+
+
+def test_a_question_asked_again_reads_the_rows_written_since_and_another_its_own(ledger, exact_calls):  # noqa: F811
+    # Each question's SQL is compiled once per process (sqlite_daily._daily_rows): the SQL, never
+    # the answer, is reused, and a question differing only in a date gets SQL of its own.
+    cut = LedgerFilter(donors=("NL",), date_from=date(2025, 8, 1), date_to=date(2025, 8, 4))
+    first = summarize(ledger_filter=cut)
+    record("pledge", ref="NL-LATER", donor="NL", amount="10", currency="EUR", date="2025-08-02")
+    again = summarize(ledger_filter=cut)
+    assert not exact_calls
+    assert again.total.pledged == first.total.pledged + 10
+    assert again == summarize(ledger_filter=cut, use_rollup=False)
+    later = LedgerFilter(donors=("NL",), date_from=date(2025, 8, 3), date_to=date(2025, 8, 4))
+    answer = summarize(ledger_filter=later)
+    assert answer == summarize(ledger_filter=later, use_rollup=False)
+    assert answer.total.pledged < again.total.pledged  # without NL-3 and NL-LATER

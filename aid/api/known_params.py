@@ -32,6 +32,7 @@ def documented() -> tuple[tuple[re.Pattern, dict[str, tuple[str, ...]]], ...]:
     return tuple(table)
 
 
+@lru_cache(maxsize=4096)  # each path's patterns tried once per process, not on every request
 def taken_by(path: str, method: str) -> tuple[str, ...] | None:
     """The parameters `path` documents for `method` (its GET's for any other); None: no endpoint."""
     if path in UNDOCUMENTED:

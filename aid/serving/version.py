@@ -8,7 +8,7 @@ bulk import, ECB rate loads, `rebuild_totals`) call `bump` themselves.
 """
 
 from django.apps import apps
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
@@ -45,21 +45,31 @@ def bump(*, rates: bool = False) -> None:
         )
 
 
-def current() -> tuple[int, object]:
-    """(number, time of the last change); (0, None) before the first write."""
+# Read with a plain cursor, not a queryset: every public request reads this row first, and
+# building and compiling the queryset cost Django more than the query itself (~0.7 ms of a
+# 10 ms summary on SQLite).
+_READ = "SELECT number, changed_at, rates_number, rates_changed_at FROM aid_ledgerversion WHERE id = %s"
+
+
+def _read(using: str | None) -> tuple | None:
     from aid.models import LedgerVersion
 
-    row = LedgerVersion.objects.filter(pk=ROW).values_list("number", "changed_at").first()
-    return row or (0, None)
+    with connections[using or router.db_for_read(LedgerVersion)].cursor() as cursor:
+        cursor.execute(_READ, [ROW])
+        return cursor.fetchone()
+
+
+def current() -> tuple[int, object]:
+    """(number, time of the last change); (0, None) before the first write."""
+    row = _read(None)
+    return (row[0], row[1]) if row else (0, None)
 
 
 def rates_current(using: str = "default") -> tuple[int, object]:
     """(number, time) of the last rate write; (0, None) before the first. The time tells a flushed
     and refilled database (tests) from the one before it."""
-    from aid.models import LedgerVersion
-
-    row = LedgerVersion.objects.using(using).filter(pk=ROW).values_list("rates_number", "rates_changed_at").first()
-    return row or (0, None)
+    row = _read(using)
+    return (row[2], row[3]) if row else (0, None)
 
 
 def _bumped(sender, **kwargs) -> None:

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
+from aid import reference_rows
 from aid.models import Donor, Package, Programme
 from aid.summary.disclosure import Disclosed
 from aid.summary.parts import DONOR_PACKAGE, Parts
@@ -84,12 +85,12 @@ class Summary:
 
 def _labels(group_by: str, keys) -> dict:
     if group_by == "donor":
-        return {d.code: d.name for d in Donor.objects.filter(code__in=keys)}
+        return reference_rows.names(Donor, keys)
     if group_by == DONOR_PACKAGE:  # the donor's name: the packages chart names each donor's share
         names = _labels("donor", {donor for donor, _package in keys})
         return {key: names.get(key[0]) for key in keys}
     if group_by == "programme":
-        return {p.code: p.name for p in Programme.objects.filter(code__in=keys)}
+        return reference_rows.names(Programme, keys)
     if group_by == "package":
         return {**Package.labels([k for k in keys if k]), None: "no package"}
     return {key: str(key) for key in keys}
