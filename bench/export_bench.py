@@ -70,12 +70,10 @@ def floor_table() -> int:
     """A plain table of the product's exact output rows; returns their count."""
     from django.db import connection
 
-    from aid.export_copy import ledger_rows_sql
+    from aid.export_copy import KINDS, ledger_rows_sql
     from aid.rules import COLUMNS
 
-    selects = " UNION ALL ".join(
-        f"({ledger_rows_sql(kind, published_only=True)})" for kind in ("pledge", "valuation", "delivery")
-    )
+    selects = " UNION ALL ".join(f"({ledger_rows_sql(kind, published_only=True)})" for kind in KINDS)
     names = ", ".join(f"c{n}" for n in range(len(COLUMNS)))
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_export_floor")
